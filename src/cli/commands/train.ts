@@ -1,0 +1,84 @@
+/** `softmax train`: declares the options; the implementation is lazy-imported so --help stays fast. */
+import { existsSync, statSync } from 'node:fs';
+import type { Options } from 'yargs';
+import { ConfigError } from '../../errors.js';
+import { LOG_LEVELS } from '../logger.js';
+import { makeCommand } from '../make-command.js';
+
+/** Backend names known without loading TensorFlow.js (kept in step with src/backend). */
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+function numberFlag(flag: string, raw: unknown, ok: (n: number) => boolean, expected: string): number {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+  if (!ok(n)) throw new ConfigError(`--${flag} must be ${expected}, but got '${String(raw)}'.`);
+  return n;
+}
+
+const positiveInt = (flag: string) => (raw: unknown) =>
+  numberFlag(flag, raw, (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
+
+export const trainOptions = {
+  impl: {
+    choices: ['concise', 'scratch'] as const,
+    default: 'concise' as const,
+    describe: 'concise: Gluon-style nn.Dense + Trainer; scratch: explicit softmax, cross-entropy and SGD',
+  },
+  epochs: { type: 'number', default: 5, coerce: positiveInt('epochs'), describe: 'Passes over the training set' },
+  'batch-size': { type: 'number', default: 256, coerce: positiveInt('batch-size'), describe: 'Examples per minibatch' },
+  lr: {
+    type: 'number',
+    default: 0.1,
+    coerce: (raw: unknown) => numberFlag('lr', raw, (n) => Number.isFinite(n) && n > 0, 'a positive finite number'),
+    describe: 'Learning rate of minibatch SGD',
+  },
+  seed: {
+    type: 'number',
+    coerce: (raw: unknown) =>
+      numberFlag('seed', raw, (n) => Number.isSafeInteger(n) && n >= 0, 'a non-negative integer'),
+    describe: 'Seed for initialization and shuffling (default: random, logged); same seed + backend ⇒ same run',
+  },
+  backend: {
+    choices: BACKEND_CHOICES,
+    default: 'auto' as const,
+    describe: 'auto tries tensorflow (tfjs-node), then wasm, then cpu',
+  },
+  'data-dir': {
+    type: 'string',
+    describe: 'Directory with the four Fashion-MNIST files (default: $SOFTMAX_DATA_DIR, else datasets/fashion-mnist)',
+  },
+  'log-level': { choices: LOG_LEVELS, default: 'info' as const, describe: 'Level of the JSON log records' },
+  'log-file': { type: 'string', describe: 'Write JSON log records to this file instead of stderr' },
+  'check-leaks': { type: 'boolean', default: false, describe: 'Log tf.memory().numTensors after every epoch' },
+} satisfies Record<string, Options>;
+
+/** Cross-option checks yargs cannot express; throws ConfigError with the fix. */
+export function checkTrainOptions(args: { 'data-dir'?: string | undefined }): true {
+  const dir = args['data-dir'];
+  if (dir !== undefined && !(existsSync(dir) && statSync(dir).isDirectory())) {
+    throw new ConfigError(`--data-dir '${dir}' is not a directory. Point it at the folder holding the Fashion-MNIST files.`);
+  }
+  return true;
+}
+
+export const trainCommand = makeCommand({
+  command: 'train',
+  describe: 'Train softmax regression on Fashion-MNIST and print the textbook epoch lines',
+  builder: (y) => y.options(trainOptions).check(checkTrainOptions),
+  handler: async (args) => {
+    const [{ runTrain }, { rootLogger }] = await Promise.all([import('../../loop/run.js'), import('../logger.js')]);
+    const logger = rootLogger({ level: args.logLevel, file: args.logFile });
+    await runTrain(
+      {
+        impl: args.impl,
+        epochs: args.epochs,
+        batchSize: args.batchSize,
+        lr: args.lr,
+        seed: args.seed,
+        backend: args.backend,
+        dataDir: args.dataDir,
+        checkLeaks: args.checkLeaks,
+      },
+      { logger },
+    );
+  },
+});

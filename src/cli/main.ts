@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/**
+ * The `softmax` command. Handlers never exit the process: `main` sets the exit code, prints a
+ * SoftmaxError or a usage mistake as one line (no stack trace), and lets anything else crash loudly.
+ */
+import yargs from 'yargs';
+import { ExitCode, SoftmaxError } from '../errors.js';
+import { trainCommand } from './commands/train.js';
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: Io = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+/** The yargs parser with every command; exported so tests can parse in-process. */
+export function buildParser(argv: string[]) {
+  return yargs(argv)
+    .scriptName('softmax')
+    .usage('$0 <command> [options]\n\nSoftmax regression on Fashion-MNIST, the way Dive into Deep Learning teaches it.')
+    .command(trainCommand)
+    .demandCommand(1, "Say which command to run, e.g. 'softmax train'.")
+    .strict()
+    .recommendCommands()
+    .example('$0 train', 'train the concise (Gluon-style) model for 5 epochs')
+    .example('$0 train --impl scratch --epochs 10 --seed 0', 'the from-scratch model, repeatable')
+    .epilogue('Exit codes: 0 ok, 2 bad usage or backend, 3 data problem, 4 API misuse, 5 training diverged.')
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail(false)
+    .exitProcess(false);
+}
+
+/** Runs the CLI on `argv` (without node and script); resolves to the process exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const parser = buildParser(argv);
+  try {
+    await parser.parseAsync();
+    return 0;
+  } catch (err) {
+    if (err instanceof SoftmaxError) {
+      io.stderr(`softmax: ${err.message}\n`);
+      if (err.exitCode === ExitCode.usage) io.stderr("Run 'softmax --help' for usage.\n");
+      return err.exitCode;
+    }
+    if (err instanceof Error && err.name === 'YError') {
+      io.stderr(`softmax: ${err.message}\nRun 'softmax --help' for usage.\n`);
+      return ExitCode.usage;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.exitCode = 1;
+      throw err;
+    },
+  );
+}

@@ -1,0 +1,124 @@
+/**
+ * Error classes. One base class (`SoftmaxError`); one subclass per failure a caller might handle.
+ * Each carries its context in readonly fields and an `exitCode` the CLI uses, so a script can tell
+ * a usage mistake (2) from a data problem (3) from a numerical or state problem (4).
+ */
+
+/** Exit codes of the `softmax` command, by kind of failure. */
+export const ExitCode = {
+  /** Bad flags, bad configuration, a backend that cannot load: fix the command line. */
+  usage: 2,
+  /** A data file that is missing, corrupt or malformed: fix or replace the data. */
+  data: 3,
+  /** A programming-level misuse of the API (shapes, deferred init, stale gradients). */
+  api: 4,
+  /** Training diverged (a loss or parameter became NaN or infinite). */
+  diverged: 5,
+} as const;
+
+export class SoftmaxError extends Error {
+  override name = 'SoftmaxError';
+  /** Process exit code the CLI uses when this error ends a command. */
+  readonly exitCode: number = ExitCode.api;
+}
+
+/** A tensor's shape does not fit the operation. */
+export class ShapeError extends SoftmaxError {
+  override name = 'ShapeError';
+}
+
+/** A parameter's data was read before its shape was known (deferred initialization). */
+export class DeferredInitializationError extends SoftmaxError {
+  override name = 'DeferredInitializationError';
+}
+
+/** `Trainer.step` found a parameter whose gradient was not refreshed by `backward()` since the last step. */
+export class StaleGradientError extends SoftmaxError {
+  override name = 'StaleGradientError';
+  constructor(readonly param: string) {
+    super(
+      `Gradient of Parameter '${param}' has not been updated by backward since the last step. ` +
+        'This could mean a bug in your model that made it use only a subset of its Parameters for this ' +
+        'iteration. If that is intended, call step with { ignoreStaleGrad: true } to skip the Parameters ' +
+        'with stale gradients.',
+    );
+  }
+}
+
+/** A data file's digest does not match the pinned one. */
+export class ChecksumError extends SoftmaxError {
+  override name = 'ChecksumError';
+  override readonly exitCode: number = ExitCode.data;
+  constructor(
+    readonly file: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(
+      `${file}: sha256 of the decompressed content is ${actual}, expected ${expected}. ` +
+        'The file is corrupt or not the official one: replace it with a good copy ' +
+        '(for example from the Debian package dataset-fashion-mnist).',
+    );
+  }
+}
+
+/** A file is not a well-formed IDX file of the expected kind. */
+export class IdxFormatError extends SoftmaxError {
+  override name = 'IdxFormatError';
+  override readonly exitCode: number = ExitCode.data;
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+  }
+}
+
+/** A data set's files are not where they were looked for. */
+export class DataNotFoundError extends SoftmaxError {
+  override name = 'DataNotFoundError';
+  override readonly exitCode: number = ExitCode.data;
+}
+
+/** The requested compute backend cannot be loaded or initialized. */
+export class BackendError extends SoftmaxError {
+  override name = 'BackendError';
+  override readonly exitCode: number = ExitCode.usage;
+  constructor(
+    readonly backend: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Training produced a non-finite loss. */
+export class DivergenceError extends SoftmaxError {
+  override name = 'DivergenceError';
+  override readonly exitCode: number = ExitCode.diverged;
+  constructor(
+    readonly epoch: number,
+    readonly value: number,
+  ) {
+    super(`Training diverged in epoch ${epoch}: the mean loss is ${value}. Use a smaller learning rate (--lr).`);
+  }
+}
+
+/** Invalid options given to the library or the command line. */
+export class ConfigError extends SoftmaxError {
+  override name = 'ConfigError';
+  override readonly exitCode: number = ExitCode.usage;
+}
+
+/**
+ * Throws `ErrorClass(message())` unless `condition` holds. The message is built lazily, as in
+ * tfjs-core's `util.assert`, so validation in hot paths costs nothing when it passes.
+ */
+export function assert(
+  condition: unknown,
+  message: () => string,
+  ErrorClass: new (msg: string) => SoftmaxError = ConfigError,
+): asserts condition {
+  if (!condition) throw new ErrorClass(message());
+}

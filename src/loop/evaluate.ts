@@ -1,0 +1,48 @@
+/** d2l's accuracy and evaluate_accuracy (D2L §3.6 softmax-regression-scratch). */
+import { tf } from '../backend/index.js';
+
+/** Anything that maps a batch to scores: a Block (`net.forward`) or a plain function (`net(X)`). */
+export type Net = { forward(X: tf.Tensor): tf.Tensor } | ((X: tf.Tensor) => tf.Tensor);
+
+/** A batch as the loaders yield it; the consumer owns both tensors. */
+export interface Batch {
+  X: tf.Tensor;
+  y: tf.Tensor;
+}
+
+/** `net(X)` for either kind of Net; caller owns the result. */
+export function applyNet(net: Net, X: tf.Tensor): tf.Tensor {
+  return typeof net === 'function' ? net(X) : net.forward(X);
+}
+
+/**
+ * Number of correct predictions. Inputs: `yHat` float32 `[batch, classes]`, `y` int32 `[batch]`.
+ * Output: a JS number: Σ [argmax(yHat) = y]. Mirrors d2l's `accuracy`.
+ */
+export function accuracy(yHat: tf.Tensor, y: tf.Tensor): number {
+  return tf.tidy(() => {
+    const pred = yHat.rank > 1 ? tf.argMax(yHat, 1) : tf.cast(yHat, 'int32');
+    return tf.sum(tf.cast(tf.equal(pred, tf.cast(y, 'int32')), 'int32')).dataSync()[0] ?? 0;
+  });
+}
+
+/** Σ of a tensor's elements, read as one scalar. */
+export function sumOf(t: tf.Tensor): number {
+  return tf.tidy(() => tf.sum(t).dataSync()[0] ?? Number.NaN);
+}
+
+/**
+ * Fraction of correct predictions of `net` over every batch of `dataIter`; disposes each batch.
+ * Mirrors d2l's `evaluate_accuracy(net, data_iter)`.
+ */
+export function evaluateAccuracy(net: Net, dataIter: Iterable<Batch>): number {
+  let correct = 0;
+  let n = 0;
+  for (const { X, y } of dataIter) {
+    const yHat = applyNet(net, X);
+    correct += accuracy(yHat, y);
+    n += y.size;
+    tf.dispose([yHat, X, y]);
+  }
+  return n === 0 ? Number.NaN : correct / n;
+}

@@ -1,0 +1,128 @@
+/**
+ * The book's training loop (D2L §3.6 softmax-regression-scratch, train_epoch_ch3 / train_ch3), shared
+ * by the from-scratch and the concise implementations: the same loop, metrics and epoch line.
+ */
+import { tf } from '../backend/index.js';
+import { record } from '../autograd/record.js';
+import { ConfigError, DivergenceError, assert } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import type { Loss } from '../loss/loss.js';
+import type { Parameter } from '../nn/parameter.js';
+import { sgd } from '../scratch/softmax-regression.js';
+import { Accumulator } from './accumulator.js';
+import type { Batch, Net } from './evaluate.js';
+import { accuracy, applyNet, evaluateAccuracy, sumOf } from './evaluate.js';
+import { formatFixed } from './format.js';
+
+/** A loss object (`loss.forward(yHat, y)`) or function (`loss(yHat, y)`), giving per-example losses. */
+export type LossFn = Loss | ((yHat: tf.Tensor, y: tf.Tensor) => tf.Tensor);
+
+/** Anything with Trainer's `step(batchSize)`: a Trainer, or the scratch SGD updater. */
+export interface Updater {
+  step(batchSize: number): void;
+}
+
+/** One epoch's figures, as the book prints them. */
+export interface EpochMetrics {
+  epoch: number;
+  loss: number;
+  trainAcc: number;
+  testAcc: number;
+  /** Seconds spent in the training batches (not evaluation). */
+  seconds: number;
+  examples: number;
+  /** `tf.memory().numTensors` at the end of the epoch. */
+  numTensors: number;
+}
+
+export interface TrainCh3Options {
+  /** Scratch: the parameters `sgd` updates (with `lr`), when no `trainer` is given. */
+  params?: Parameter[];
+  lr?: number;
+  /** Concise: a Trainer (or any `step(batchSize)` updater). */
+  trainer?: Updater;
+  logger?: Logger;
+  /** Where the epoch lines go (default: stdout). */
+  print?: (line: string) => void;
+  /** Called after each epoch, e.g. for progress or checkpoints. */
+  onEpoch?: (metrics: EpochMetrics) => void;
+}
+
+function lossOf(loss: LossFn, yHat: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return typeof loss === 'function' ? loss(yHat, y) : loss.forward(yHat, y);
+}
+
+/** The book's epoch line, to the character: `epoch 1, loss 0.7870, train acc 0.749, test acc 0.795`. */
+export function formatEpoch(m: Pick<EpochMetrics, 'epoch' | 'loss' | 'trainAcc' | 'testAcc'>): string {
+  return (
+    `epoch ${m.epoch}, loss ${formatFixed(m.loss, 4)}, ` +
+    `train acc ${formatFixed(m.trainAcc, 3)}, test acc ${formatFixed(m.testAcc, 3)}`
+  );
+}
+
+/**
+ * One pass over `trainIter`: record, backward, `updater.step(actual batch size)`, metrics. Disposes
+ * every batch. Returns `[mean loss per example, train accuracy, examples]`. D2L's train_epoch_ch3.
+ */
+export function trainEpochCh3(net: Net, trainIter: Iterable<Batch>, loss: LossFn, updater: Updater): [number, number, number] {
+  const metric = new Accumulator(3); // sum of losses, correct predictions, examples
+  for (const { X, y } of trainIter) {
+    const r = record(() => {
+      const yHat = applyNet(net, X);
+      return { yHat, l: lossOf(loss, yHat, y) };
+    });
+    r.backward();
+    updater.step(X.shape[0] ?? 0);
+    metric.add(sumOf(r.l), accuracy(r.yHat, y), y.size);
+    r.dispose();
+    tf.dispose([X, y]);
+  }
+  return [metric.get(0) / metric.get(2), metric.get(1) / metric.get(2), metric.get(2)];
+}
+
+/**
+ * Trains for `numEpochs`, printing the book's line after each; returns every epoch's figures.
+ * `batchSize` is the nominal size (the scratch `sgd` is given each batch's actual size). Mirrors
+ * d2l's train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size, params, lr, trainer).
+ */
+export function trainCh3(
+  net: Net,
+  trainIter: Iterable<Batch>,
+  testIter: Iterable<Batch>,
+  loss: LossFn,
+  numEpochs: number,
+  batchSize: number,
+  options: TrainCh3Options = {},
+): EpochMetrics[] {
+  const { params, lr, trainer, logger = silentLogger, onEpoch } = options;
+  const print = options.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  assert(Number.isInteger(numEpochs) && numEpochs >= 1, () => `Expected numEpochs to be a positive integer, but got ${numEpochs}.`);
+  assert(Number.isInteger(batchSize) && batchSize >= 1, () => `Expected batchSize to be a positive integer, but got ${batchSize}.`);
+  let updater: Updater;
+  if (trainer !== undefined) updater = trainer;
+  else if (params !== undefined && lr !== undefined) updater = { step: (n) => sgd(params, lr, n) };
+  else throw new ConfigError('trainCh3 needs either options.trainer or both options.params and options.lr.');
+
+  const history: EpochMetrics[] = [];
+  for (let epoch = 1; epoch <= numEpochs; epoch++) {
+    const start = performance.now();
+    const [trainLoss, trainAcc, examples] = trainEpochCh3(net, trainIter, loss, updater);
+    const seconds = (performance.now() - start) / 1000;
+    if (!Number.isFinite(trainLoss)) throw new DivergenceError(epoch, trainLoss);
+    const testAcc = evaluateAccuracy(net, testIter);
+    const metrics = { epoch, loss: trainLoss, trainAcc, testAcc, seconds, examples, numTensors: tf.memory().numTensors };
+    history.push(metrics);
+    print(formatEpoch(metrics));
+    logger.info({ ...metrics, examplesPerSec: examples / seconds }, 'epoch done');
+    onEpoch?.(metrics);
+  }
+  return history;
+}
+
+/** d2l's closing figure: training examples per second over all epochs (evaluation excluded). */
+export function examplesPerSecond(history: EpochMetrics[]): number {
+  const examples = history.reduce((a, m) => a + m.examples, 0);
+  const seconds = history.reduce((a, m) => a + m.seconds, 0);
+  return examples / seconds;
+}

@@ -1,0 +1,4 @@
+export { Loss } from './loss.js';
+export type { LossOptions } from './loss.js';
+export { SoftmaxCELoss, SoftmaxCrossEntropyLoss } from './softmax-cross-entropy.js';
+export type { SoftmaxCrossEntropyLossOptions } from './softmax-cross-entropy.js';
