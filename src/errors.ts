@@ -69,8 +69,9 @@ export class IdxFormatError extends SoftmaxError {
   constructor(
     readonly file: string,
     readonly problem: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${file}: ${problem}`);
+    super(`${file}: ${problem}`, options);
   }
 }
 

@@ -1,0 +1,5 @@
+import { initBackend } from '../src/backend/index.js';
+
+beforeAll(async () => {
+  await initBackend('cpu');
+});

@@ -1,0 +1,154 @@
+/**
+ * Minibatches of an in-memory uint8 data set, as gluon.data.DataLoader over a BatchSampler.
+ * D2L §3.5 (reading a minibatch) and its `load_data_fashion_mnist`.
+ */
+import { tf } from '../backend/index.js';
+import { assert } from '../errors.js';
+import { childGenerator } from '../random.js';
+import type { ArrayDataset } from './dataset.js';
+import { defaultDataDir, readFashionMnist } from './fashion-mnist.js';
+
+/** What to do with the last `count % batchSize` examples of an epoch (Gluon's `last_batch`). */
+export type LastBatch = 'keep' | 'discard' | 'rollover';
+
+const LAST_BATCH_MODES: readonly LastBatch[] = ['keep', 'discard', 'rollover'];
+
+export interface DataLoaderOptions {
+  batchSize: number;
+  /** Reshuffle the examples at the start of every epoch (default false). */
+  shuffle?: boolean;
+  /** `keep` a short last batch (default), `discard` it, or `rollover` its examples into the next epoch. */
+  lastBatch?: LastBatch;
+  /** Seed of this loader's own shuffling generator; without it the generator is drawn from the global RNG. */
+  seed?: number;
+}
+
+/** One minibatch: features float32 `[B, featureSize]` in [0, 1], labels int32 `[B]`. */
+export interface Batch {
+  X: tf.Tensor2D;
+  y: tf.Tensor1D;
+}
+
+/**
+ * Iterates over a data set in minibatches; each `for…of` is one epoch.
+ *
+ * Inputs: an `ArrayDataset` (uint8 features and labels, kept as arrays).
+ * Output per step: `{ X, y }` with `X` float32 `[B, featureSize]` = uint8 / 255 and `y` int32 `[B]`,
+ * built on demand for that batch only. The consumer owns and must dispose each batch's `X` and `y`.
+ * With `shuffle`, every epoch draws a new Fisher–Yates permutation from this loader's generator:
+ * `childGenerator(seed)` if a seed is given (equal seeds ⇒ equal epochs), else one drawn from the global
+ * RNG when the loader is built (so `random.seed(n)` beforehand makes runs repeatable).
+ * Mirrors gluon.data.DataLoader(dataset, batch_size, shuffle, last_batch), without workers or
+ * batchify_fn; `X` is already ToTensor-scaled and flattened.
+ */
+export class DataLoader implements Iterable<Batch> {
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly lastBatch: LastBatch;
+  private readonly random: (() => number) | undefined;
+  /** Example indices rolled over from the previous epoch (`lastBatch: 'rollover'`). */
+  private carry: number[] = [];
+
+  constructor(
+    readonly dataset: ArrayDataset,
+    { batchSize, shuffle = false, lastBatch = 'keep', seed }: DataLoaderOptions,
+  ) {
+    assert(
+      Number.isInteger(batchSize) && batchSize > 0,
+      () => `Expected batchSize to be a positive integer, but got ${batchSize}.`,
+    );
+    assert(
+      LAST_BATCH_MODES.includes(lastBatch),
+      () => `Expected lastBatch to be one of ${LAST_BATCH_MODES.join(', ')}, but got '${lastBatch}'.`,
+    );
+    assert(seed === undefined || Number.isInteger(seed), () => `Expected seed to be an integer, but got ${seed}.`);
+    const { images, labels, count, featureSize } = dataset;
+    assert(
+      images.length === count * featureSize && labels.length === count,
+      () =>
+        `Expected ${count} examples of ${featureSize} features (${count * featureSize} image bytes and ` +
+        `${count} labels), but got ${images.length} image bytes and ${labels.length} labels.`,
+    );
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.lastBatch = lastBatch;
+    this.random = shuffle ? childGenerator(seed) : undefined;
+  }
+
+  /** Examples in the data set. */
+  get numExamples(): number {
+    return this.dataset.count;
+  }
+
+  /** Batches the next epoch yields (with `rollover`, counting the examples carried into it), as `len(loader)`. */
+  get length(): number {
+    const n = this.numExamples + this.carry.length;
+    return this.lastBatch === 'keep' ? Math.ceil(n / this.batchSize) : Math.floor(n / this.batchSize);
+  }
+
+  *[Symbol.iterator](): Iterator<Batch> {
+    const order = [...this.carry, ...this.epochOrder()];
+    this.carry = [];
+    const full = order.length - (order.length % this.batchSize);
+    for (let start = 0; start < full; start += this.batchSize) {
+      yield this.batch(order, start, start + this.batchSize);
+    }
+    if (full === order.length) return;
+    if (this.lastBatch === 'keep') yield this.batch(order, full, order.length);
+    else if (this.lastBatch === 'rollover') this.carry = order.slice(full);
+  }
+
+  /** `0..count-1`, Fisher–Yates shuffled when `shuffle` is on. */
+  private epochOrder(): number[] {
+    const order = Array.from({ length: this.numExamples }, (_, i) => i);
+    if (this.random === undefined) return order;
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(this.random() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    return order;
+  }
+
+  /** Builds the tensors of `order[start..end)`; the caller owns them. */
+  private batch(order: readonly number[], start: number, end: number): Batch {
+    const { images, labels, featureSize } = this.dataset;
+    const size = end - start;
+    const features = new Float32Array(size * featureSize);
+    const targets = new Int32Array(size);
+    for (let row = 0; row < size; row++) {
+      const example = order[start + row];
+      const from = example * featureSize;
+      const to = row * featureSize;
+      for (let j = 0; j < featureSize; j++) features[to + j] = images[from + j] / 255;
+      targets[row] = labels[example];
+    }
+    return { X: tf.tensor2d(features, [size, featureSize], 'float32'), y: tf.tensor1d(targets, 'int32') };
+  }
+}
+
+export interface LoadFashionMnistOptions {
+  /** Directory of the four files; default `defaultDataDir()`. */
+  root?: string;
+  /** Shuffle the training set every epoch (default true); the test set is never shuffled. */
+  shuffle?: boolean;
+  /** Seed of the training loader's shuffling (see `DataLoader`). */
+  seed?: number;
+  /** Check each file's SHA-256 (default true). */
+  verify?: boolean;
+}
+
+/**
+ * Reads Fashion-MNIST and returns `[trainIter, testIter]`: d2l's `load_data_fashion_mnist(batch_size)`
+ * (D2L §3.5.3), without `resize`. Both keep a short last batch: 60,000 / 256 gives 234 batches of 256
+ * and one of 96.
+ */
+export async function loadFashionMnist(
+  batchSize: number,
+  { root = defaultDataDir(), shuffle = true, seed, verify = true }: LoadFashionMnistOptions = {},
+): Promise<[DataLoader, DataLoader]> {
+  const [train, test] = await Promise.all([
+    readFashionMnist(root, { train: true, verify }),
+    readFashionMnist(root, { train: false, verify }),
+  ]);
+  return [new DataLoader(train, { batchSize, shuffle, seed }), new DataLoader(test, { batchSize })];
+}

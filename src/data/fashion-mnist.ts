@@ -1,0 +1,208 @@
+/**
+ * Fashion-MNIST (Xiao, Rasul & Vollgraf 2017): 60,000 training and 10,000 test 28 × 28 grayscale
+ * images of 10 clothing classes, in MNIST's IDX files. D2L §3.5 image-classification-dataset.
+ * Facts (file names, sizes, digests, class names) come from ../shared/DATA.md.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { assert, ChecksumError, DataNotFoundError, IdxFormatError } from '../errors.js';
+import type { ArrayDataset } from './dataset.js';
+import { gunzipIfCompressed, readImages, readLabels } from './idx.js';
+
+/** Class names in label order. */
+export const FASHION_MNIST_CLASSES = [
+  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+] as const;
+
+export const IMAGE_ROWS = 28;
+export const IMAGE_COLS = 28;
+/** Pixels per image: the feature count of a flattened example. */
+export const IMAGE_SIZE = IMAGE_ROWS * IMAGE_COLS;
+
+/** One official file: its name as served (`.gz`), and its decompressed length and SHA-256. */
+export interface IdxFileInfo {
+  readonly file: string;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+/** The four official files. Digests are of the decompressed content, which every mirror and repack shares. */
+export const FASHION_MNIST_FILES = {
+  train: {
+    images: {
+      file: 'train-images-idx3-ubyte.gz',
+      bytes: 47040016,
+      sha256: 'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888',
+    },
+    labels: {
+      file: 'train-labels-idx1-ubyte.gz',
+      bytes: 60008,
+      sha256: 'bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9',
+    },
+  },
+  test: {
+    images: {
+      file: 't10k-images-idx3-ubyte.gz',
+      bytes: 7840016,
+      sha256: '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b',
+    },
+    labels: {
+      file: 't10k-labels-idx1-ubyte.gz',
+      bytes: 10008,
+      sha256: '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34',
+    },
+  },
+} as const satisfies Record<'train' | 'test', { images: IdxFileInfo; labels: IdxFileInfo }>;
+
+const HOW_TO_GET =
+  'Pass --data-dir or set SOFTMAX_DATA_DIR to a directory holding the four Fashion-MNIST files, or run ' +
+  "'apt-get install dataset-fashion-mnist' and point at /usr/share/datasets/fashion-mnist.";
+
+/** Text labels of numeric labels. Mirrors d2l's `get_fashion_mnist_labels`. */
+export function getFashionMnistLabels(labels: ArrayLike<number>): string[] {
+  return Array.from(labels, (label) => {
+    const name = FASHION_MNIST_CLASSES[label];
+    assert(name !== undefined, () => `Expected a label in 0..9, but got ${label}.`);
+    return name;
+  });
+}
+
+/** `SOFTMAX_DATA_DIR` if set, else the `datasets/fashion-mnist` this package ships (from src/ or dist/). */
+export function defaultDataDir(): string {
+  return process.env['SOFTMAX_DATA_DIR'] || path.resolve(__dirname, '../../datasets/fashion-mnist');
+}
+
+/** Throws `ChecksumError` unless `bytes` hash to `expected` (hex SHA-256). */
+export function verifySha256(bytes: Uint8Array, file: string, expected: string): void {
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== expected) throw new ChecksumError(file, expected, actual);
+}
+
+/** `pending`'s value, or undefined if it failed because the path does not exist. */
+function unlessMissing<T>(pending: Promise<T>): Promise<T | undefined> {
+  return pending.catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
+    throw err;
+  });
+}
+
+async function assertDirectory(root: string): Promise<void> {
+  const info = await unlessMissing(stat(root));
+  if (!info?.isDirectory()) {
+    throw new DataNotFoundError(`Fashion-MNIST directory ${root} does not exist or is not a directory. ${HOW_TO_GET}`);
+  }
+}
+
+/** Reads `info.file` (gzipped) or, failing that, its decompressed name, and returns the decompressed bytes. */
+async function readIdxFile(
+  root: string,
+  info: IdxFileInfo,
+  verify: boolean,
+): Promise<{ file: string; bytes: Uint8Array }> {
+  const names = [info.file, info.file.replace(/\.gz$/, '')];
+  for (const name of names) {
+    const file = path.join(root, name);
+    const compressed = await unlessMissing(readFile(file));
+    if (compressed === undefined) continue;
+    const bytes = gunzipIfCompressed(compressed, file);
+    if (verify) verifySha256(bytes, file, info.sha256);
+    return { file, bytes };
+  }
+  throw new DataNotFoundError(
+    `Fashion-MNIST file not found: ${root} has neither ${names.join(' nor ')}. ${HOW_TO_GET}`,
+  );
+}
+
+/**
+ * Reads one split of Fashion-MNIST from `root`, accepting `name.gz` or the plain `name` of each file.
+ *
+ * Output: `images` uint8 `[count · 784]` (row-major 28 × 28), `labels` uint8 `[count]` in 0..9.
+ * With `verify` (the default), the SHA-256 of each decompressed file must match `FASHION_MNIST_FILES`.
+ * Throws `DataNotFoundError` (no directory or file), `ChecksumError`, or `IdxFormatError`.
+ * Mirrors the reading half of gluon.data.vision.FashionMNIST; D2L §3.5.
+ */
+export async function readFashionMnist(
+  root: string,
+  { train, verify = true }: { train: boolean; verify?: boolean },
+): Promise<ArrayDataset> {
+  await assertDirectory(root);
+  const split = FASHION_MNIST_FILES[train ? 'train' : 'test'];
+  const [imageFile, labelFile] = await Promise.all([
+    readIdxFile(root, split.images, verify),
+    readIdxFile(root, split.labels, verify),
+  ]);
+  const { count, pixels } = readImages(imageFile.bytes, imageFile.file, { rows: IMAGE_ROWS, cols: IMAGE_COLS });
+  const labels = readLabels(labelFile.bytes, labelFile.file, FASHION_MNIST_CLASSES.length);
+  if (labels.length !== count) {
+    throw new IdxFormatError(
+      imageFile.file,
+      `holds ${count} images but ${labelFile.file} holds ${labels.length} labels: expected equal counts`,
+    );
+  }
+  return { images: pixels, labels, count, featureSize: IMAGE_SIZE };
+}
+
+/** One example: a view of the image's 784 uint8 pixels (row-major 28 × 28) and its label. */
+export interface FashionMnistItem {
+  image: Uint8Array;
+  label: number;
+}
+
+/** Maps an example before `get` returns it, as Gluon's `transform(data, label)`. */
+export type Transform<T> = (image: Uint8Array, label: number) => T;
+
+export interface FashionMnistOptions {
+  /** Directory of the four files; default `defaultDataDir()`. */
+  root?: string;
+  train?: boolean;
+  /** Check each file's SHA-256 (default true). */
+  verify?: boolean;
+}
+
+const toItem: Transform<FashionMnistItem> = (image, label) => ({ image, label });
+
+/**
+ * The Fashion-MNIST data set, loaded into memory and indexed by example.
+ *
+ * Output of `get(i)`: `transform(image, label)`, by default `{ image, label }` with `image` a uint8
+ * view of 784 pixels and `label` in 0..9.
+ * Mirrors gluon.data.vision.FashionMNIST(root, train, transform). Deviations: items are flat `[784]`
+ * views, not `[28, 28, 1]` arrays; loading is async (`await FashionMNIST.load(...)`); a `DataLoader`
+ * reads `images`/`labels` directly (scaling to [0, 1] as ToTensor does), so `transform` affects `get` only.
+ */
+export class FashionMNIST<T = FashionMnistItem> implements ArrayDataset {
+  readonly images: Uint8Array;
+  readonly labels: Uint8Array;
+  readonly count: number;
+  readonly featureSize = IMAGE_SIZE;
+
+  private constructor(data: ArrayDataset, private readonly transform: Transform<T>) {
+    this.images = data.images;
+    this.labels = data.labels;
+    this.count = data.count;
+  }
+
+  static load<T>(options: FashionMnistOptions & { transform: Transform<T> }): Promise<FashionMNIST<T>>;
+  static load(options?: FashionMnistOptions): Promise<FashionMNIST>;
+  static async load<T>(
+    options: FashionMnistOptions & { transform?: Transform<T> } = {},
+  ): Promise<FashionMNIST<T> | FashionMNIST> {
+    const { root = defaultDataDir(), train = true, verify = true, transform } = options;
+    const data = await readFashionMnist(root, { train, verify });
+    return transform === undefined ? new FashionMNIST(data, toItem) : new FashionMNIST(data, transform);
+  }
+
+  /** Number of examples, as `len(dataset)` in Gluon. */
+  get length(): number {
+    return this.count;
+  }
+
+  get(i: number): T {
+    assert(
+      Number.isInteger(i) && i >= 0 && i < this.count,
+      () => `Expected an index in 0..${this.count - 1}, but got ${i}.`,
+    );
+    return this.transform(this.images.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE), this.labels[i]);
+  }
+}
