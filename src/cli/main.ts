@@ -4,7 +4,7 @@
  * SoftmaxError or a usage mistake as one line (no stack trace), and lets anything else crash loudly.
  */
 import yargs from 'yargs';
-import { ExitCode, SoftmaxError } from '../errors.js';
+import { ConfigError, ExitCode, SoftmaxError } from '../errors.js';
 import { trainCommand } from './commands/train.js';
 
 export interface Io {
@@ -33,7 +33,12 @@ export function buildParser(argv: string[]) {
     .alias('h', 'help')
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
-    .fail(false)
+    .fail((message, err) => {
+      // Validation failures (message) and errors thrown by coerce/check/handlers (err) both land here.
+      if (err instanceof SoftmaxError) throw err;
+      if (err === undefined || err === null || err.name === 'YError') throw new ConfigError((message ?? err?.message ?? 'Invalid usage.').replace(/\s*\n\s*/g, ' '));
+      throw err;
+    })
     .exitProcess(false);
 }
 
@@ -48,10 +53,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.stderr(`softmax: ${err.message}\n`);
       if (err.exitCode === ExitCode.usage) io.stderr("Run 'softmax --help' for usage.\n");
       return err.exitCode;
-    }
-    if (err instanceof Error && err.name === 'YError') {
-      io.stderr(`softmax: ${err.message}\nRun 'softmax --help' for usage.\n`);
-      return ExitCode.usage;
     }
     throw err;
   }

@@ -54,7 +54,7 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
   const [trainIter, testIter] = await loadFashionMnist(args.batchSize, { root });
   logger.info({ root, seconds: (performance.now() - loadStart) / 1000 }, 'data loaded and verified');
   print(
-    `training ${args.impl} softmax regression on ${backend.name}: ${args.epochs} epochs, ` +
+    `training ${args.impl} softmax regression on ${backend.name}: ${args.epochs} epoch${args.epochs === 1 ? '' : 's'}, ` +
       `batch size ${args.batchSize}, lr ${args.lr}, seed ${seed}`,
   );
   logger.info({ ...args, seed, backend: backend.name, dataDir: root }, 'training started');

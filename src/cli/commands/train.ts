@@ -17,25 +17,27 @@ function numberFlag(flag: string, raw: unknown, ok: (n: number) => boolean, expe
 const positiveInt = (flag: string) => (raw: unknown) =>
   numberFlag(flag, raw, (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
 
+// No `type: 'number'` on numeric flags: yargs would turn 'abc' into NaN before we could quote it.
 export const trainOptions = {
   impl: {
     choices: ['concise', 'scratch'] as const,
     default: 'concise' as const,
     describe: 'concise: Gluon-style nn.Dense + Trainer; scratch: explicit softmax, cross-entropy and SGD',
   },
-  epochs: { type: 'number', default: 5, coerce: positiveInt('epochs'), describe: 'Passes over the training set' },
-  'batch-size': { type: 'number', default: 256, coerce: positiveInt('batch-size'), describe: 'Examples per minibatch' },
+  epochs: { requiresArg: true, default: 5, coerce: positiveInt('epochs'), describe: 'Passes over the training set' },
+  'batch-size': { requiresArg: true, default: 256, coerce: positiveInt('batch-size'), describe: 'Examples per minibatch' },
   lr: {
-    type: 'number',
+    requiresArg: true,
     default: 0.1,
     coerce: (raw: unknown) => numberFlag('lr', raw, (n) => Number.isFinite(n) && n > 0, 'a positive finite number'),
     describe: 'Learning rate of minibatch SGD',
   },
   seed: {
-    type: 'number',
+    requiresArg: true,
+    default: 0,
     coerce: (raw: unknown) =>
       numberFlag('seed', raw, (n) => Number.isSafeInteger(n) && n >= 0, 'a non-negative integer'),
-    describe: 'Seed for initialization and shuffling (default: random, logged); same seed + backend ⇒ same run',
+    describe: 'Seed for initialization and shuffling: the same seed on the same backend repeats a run exactly',
   },
   backend: {
     choices: BACKEND_CHOICES,

@@ -1,0 +1,127 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import yargs from 'yargs';
+import { main } from '../../src/cli/main.js';
+import { trainCommand } from '../../src/cli/commands/train.js';
+import type { TrainArgs } from '../../src/loop/run.js';
+
+// The handler lazy-imports the implementation; replace it so parsing is tested without training.
+const runTrain = jest.fn<Promise<void>, [TrainArgs, unknown]>(async () => {});
+jest.mock('../../src/loop/run.js', () => ({ runTrain: (...a: [TrainArgs, unknown]) => runTrain(...a) }));
+
+const ROOT = resolve(__dirname, '../..');
+const CLI = join(ROOT, 'dist/cli/main.js');
+
+function captured(argv: string[]): Promise<{ code: number; err: string }> {
+  let err = '';
+  return main(argv, { stdout: () => {}, stderr: (t) => void (err += t) }).then((code) => ({ code, err }));
+}
+
+beforeEach(() => runTrain.mockClear());
+
+describe('softmax train: parsing', () => {
+  it('passes the textbook defaults to runTrain', async () => {
+    await yargs().command(trainCommand).parseAsync(['train', '--log-level', 'silent']);
+    expect(runTrain).toHaveBeenCalledTimes(1);
+    expect(runTrain.mock.calls[0]?.[0]).toEqual({
+      impl: 'concise',
+      epochs: 5,
+      batchSize: 256,
+      lr: 0.1,
+      seed: 0,
+      backend: 'auto',
+      dataDir: undefined,
+      checkLeaks: false,
+    });
+  });
+
+  it('parses every flag', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'softmax-cli-'));
+    const argv = ['train', '--impl', 'scratch', '--epochs', '3', '--batch-size', '64', '--lr', '0.5', '--seed', '7'];
+    const { code } = await captured([...argv, '--backend', 'cpu', '--data-dir', dir, '--log-level', 'silent', '--check-leaks']);
+    expect(code).toBe(0);
+    expect(runTrain.mock.calls[0]?.[0]).toEqual({
+      impl: 'scratch',
+      epochs: 3,
+      batchSize: 64,
+      lr: 0.5,
+      seed: 7,
+      backend: 'cpu',
+      dataDir: dir,
+      checkLeaks: true,
+    });
+  });
+});
+
+describe('softmax train: bad flags give one line, exit code 2, no stack', () => {
+  const cases: [string[], RegExp][] = [
+    [['--epochs', 'abc'], /--epochs must be a positive integer, but got 'abc'/],
+    [['--epochs', '0'], /--epochs must be a positive integer, but got '0'/],
+    [['--epochs', '1.5'], /--epochs must be a positive integer, but got '1.5'/],
+    [['--batch-size', '0'], /--batch-size must be a positive integer, but got '0'/],
+    [['--lr', '0'], /--lr must be a positive finite number, but got '0'/],
+    [['--lr', '-1'], /--lr must be a positive finite number, but got '-1'/],
+    [['--lr', 'Infinity'], /--lr must be a positive finite number, but got 'Infinity'/],
+    [['--lr', 'fast'], /--lr must be a positive finite number, but got 'fast'/],
+    [['--seed', '-3'], /--seed must be a non-negative integer, but got '-3'/],
+    [['--impl', 'keras'], /Invalid values:[\s\S]*impl[\s\S]*"keras"[\s\S]*concise/],
+    [['--backend', 'gpu'], /Invalid values:[\s\S]*backend[\s\S]*"gpu"[\s\S]*wasm/],
+    [['--data-dir', '/no/such/dir'], /--data-dir '\/no\/such\/dir' is not a directory/],
+    [['--epoch', '3'], /Unknown argument: epoch/],
+  ];
+  it.each(cases)('train %p', async (flags, message) => {
+    const { code, err } = await captured(['train', ...flags]);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+    expect(err).toMatch(/Run 'softmax --help' for usage/);
+    expect(err).not.toMatch(/\n\s+at /);
+    expect(runTrain).not.toHaveBeenCalled();
+  });
+
+  it('no command', async () => {
+    const { code, err } = await captured([]);
+    expect(code).toBe(2);
+    expect(err).toMatch(/Say which command to run/);
+  });
+});
+
+describe('the softmax executable', () => {
+  const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+
+  it('--help and train --help answer without loading TensorFlow.js', () => {
+    const probe = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `require(${JSON.stringify(CLI)}).main(['train', '--help']).then((c) => {
+           const tf = Object.keys(require.cache).filter((k) => k.includes('@tensorflow'));
+           console.error('exit', c, 'tensorflow modules', tf.length);
+         });`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(probe.stdout).toMatch(/--batch-size/);
+    expect(probe.stdout).toMatch(/--backend/);
+    expect(probe.stderr).toMatch(/exit 0 tensorflow modules 0/);
+    const top = run(['--help']);
+    expect(top.status).toBe(0);
+    expect(top.stdout).toMatch(/softmax train/);
+  });
+
+  it('an unavailable backend is one line naming the cause and the alternatives, exit 2', () => {
+    const r = run(['train', '--backend', 'tensorflow', '--log-level', 'silent']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^softmax: Backend 'tensorflow' cannot be used: .*@tensorflow\/tfjs-node.*auto, wasm, cpu/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a data directory without the data set is a data error, exit 3', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'softmax-empty-'));
+    const r = run(['train', '--backend', 'cpu', '--data-dir', dir, '--log-level', 'silent']);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain(dir);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
