@@ -19,6 +19,9 @@ export type Recording<T extends RecordOutputs> = T & {
   dispose(): void;
 };
 
+/** Deferred parameters a dry run did not reach (another network's), so later records skip the dry run. */
+const notReached = new WeakSet<Parameter>();
+
 function trainable(): Parameter[] {
   return liveParameters().filter((p) => p.initialized && p.gradReq === 'write');
 }
@@ -29,11 +32,14 @@ function trainable(): Parameter[] {
  * Parameters whose initialization is deferred are completed by a first untaped forward pass.
  */
 export function record<T extends RecordOutputs>(fn: () => T): Recording<T> {
-  if (liveParameters().some((p) => p.deferred)) {
+  const pending = liveParameters().filter((p) => p.deferred && !notReached.has(p));
+  if (pending.length > 0) {
     // Deferred init creates variables during the forward; the tape needs them before it starts.
     tf.tidy(() => {
       fn();
     });
+    // Parameters still deferred belong to blocks `fn` does not use: do not dry-run for them again.
+    for (const p of pending) if (p.deferred) notReached.add(p);
   }
   const params = trainable();
   let outputs: T | undefined;
