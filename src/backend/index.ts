@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import { BackendError } from '../errors.js';
+import { registerBlasBackend } from './blas/index.js';
 
 export { tf };
 
@@ -34,6 +35,11 @@ const providers: BackendProvider[] = [
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('@tensorflow/tfjs-node');
     },
+  },
+  {
+    name: 'blas',
+    description: 'cpu kernels with matrix products in OpenBLAS (optional native addon, built at install)',
+    load: registerBlasBackend,
   },
   {
     name: 'wasm',

@@ -1,0 +1,117 @@
+/**
+ * Fast paths of the `blas` backend for the element-wise and reduction shapes a training step uses:
+ * binary ops on float32 with equal shapes, a scalar, a row ([M,N]∘[N]) or a column ([M,N]∘[M,1]), and
+ * Sum over the last or first axis of a matrix. Each computes exactly what the cpu kernel computes
+ * (the same double-precision op stored to float32, the same summation order); any other case runs the
+ * cpu kernel. The cpu kernels spend most of their time in a general index-mapping loop instead.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+
+type Args = { inputs: tf.NamedTensorInfoMap; backend: MathBackendCPU; attrs?: tf.NamedAttrMap };
+type Op = (a: number, b: number) => number;
+
+const binaryOps: [string, Op][] = [
+  [tf.Add, (a, b) => a + b],
+  [tf.Sub, (a, b) => a - b],
+  [tf.Multiply, (a, b) => a * b],
+  [tf.RealDiv, (a, b) => a / b],
+  [tf.Maximum, Math.max],
+  [tf.Minimum, Math.min],
+  [tf.SquaredDifference, (a, b) => (a - b) * (a - b)],
+];
+
+function cpuKernel(name: string): tf.KernelFunc {
+  const kernel = tf.getKernel(name, 'cpu');
+  if (kernel === undefined) throw new Error(`the cpu backend has no ${name} kernel`);
+  return kernel.kernelFunc;
+}
+
+/** How `small` maps onto `big` ([M,N]): 'same', 'scalar', 'row' (index j) or 'col' (index i); else null. */
+function layout(big: number[], small: number[]): 'same' | 'scalar' | 'row' | 'col' | null {
+  if (tf.util.arraysEqual(big, small)) return 'same';
+  const size = tf.util.sizeFromShape(small);
+  if (size === 1 && small.length <= big.length) return 'scalar';
+  if (big.length !== 2) return null;
+  const [m, n] = big as [number, number];
+  if ((small.length === 1 && small[0] === n) || (small.length === 2 && small[0] === 1 && small[1] === n)) return 'row';
+  if (small.length === 2 && small[0] === m && small[1] === 1) return 'col';
+  return null;
+}
+
+function binaryKernel(name: string, op: Op): tf.KernelConfig {
+  const fallback = cpuKernel(name);
+  return {
+    kernelName: name,
+    backendName: 'blas',
+    kernelFunc: (args) => {
+      const { inputs, backend } = args as unknown as Args;
+      const a = inputs['a'] as tf.TensorInfo;
+      const b = inputs['b'] as tf.TensorInfo;
+      if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback(args);
+      const aBig = tf.util.sizeFromShape(a.shape) >= tf.util.sizeFromShape(b.shape);
+      const [big, small] = aBig ? [a, b] : [b, a];
+      const how = layout(big.shape, small.shape);
+      if (how === null || (how === 'scalar' && small.shape.length > big.shape.length)) return fallback(args);
+      const x = backend.data.get(big.dataId).values as Float32Array;
+      const s = backend.data.get(small.dataId).values as Float32Array;
+      const out = new Float32Array(x.length);
+      const n = big.shape[big.shape.length - 1] ?? 1;
+      // One plain loop per layout and operand order: a per-element index closure costs as much as the op.
+      if (how === 'same') {
+        if (aBig) for (let i = 0; i < out.length; i++) out[i] = op(x[i] as number, s[i] as number);
+        else for (let i = 0; i < out.length; i++) out[i] = op(s[i] as number, x[i] as number);
+      } else if (how === 'scalar') {
+        const c = s[0] as number;
+        if (aBig) for (let i = 0; i < out.length; i++) out[i] = op(x[i] as number, c);
+        else for (let i = 0; i < out.length; i++) out[i] = op(c, x[i] as number);
+      } else {
+        for (let r = 0, i = 0; i < out.length; r++) {
+          for (let j = 0; j < n; j++, i++) {
+            const c = (how === 'row' ? s[j] : s[r]) as number;
+            out[i] = aBig ? op(x[i] as number, c) : op(c, x[i] as number);
+          }
+        }
+      }
+      return backend.makeTensorInfo(big.shape, 'float32', out);
+    },
+  };
+}
+
+function sumKernel(): tf.KernelConfig {
+  const fallback = cpuKernel(tf.Sum);
+  return {
+    kernelName: tf.Sum,
+    backendName: 'blas',
+    kernelFunc: (args) => {
+      const { inputs, backend, attrs } = args as unknown as Args;
+      const x = inputs['x'] as tf.TensorInfo;
+      const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
+      if (x.dtype !== 'float32' || x.shape.length !== 2) return fallback(args);
+      const axes = tf.util.parseAxisParam(axis, x.shape);
+      if (axes.length !== 1) return fallback(args);
+      const [m, n] = x.shape as [number, number];
+      const v = backend.data.get(x.dataId).values as Float32Array;
+      const rows = axes[0] === 1;
+      const out = new Float32Array(rows ? m : n);
+      if (rows) {
+        for (let i = 0; i < m; i++) {
+          let acc = 0;
+          for (let j = 0; j < n; j++) acc += v[i * n + j] as number;
+          out[i] = acc;
+        }
+      } else {
+        // Column sums in row order, as the cpu kernel (transpose, then sum each row) adds them.
+        const acc = new Float64Array(n);
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) acc[j] = (acc[j] as number) + (v[i * n + j] as number);
+        out.set(acc);
+      }
+      const shape = keepDims ? (rows ? [m, 1] : [1, n]) : [rows ? m : n];
+      return backend.makeTensorInfo(shape, 'float32', out);
+    },
+  };
+}
+
+export function elementwiseKernels(): tf.KernelConfig[] {
+  return [...binaryOps.map(([name, op]) => binaryKernel(name, op)), sumKernel()];
+}

@@ -1,0 +1,43 @@
+/**
+ * The optional native addon (native/softmax_native.cc, built by node-gyp at install): OpenBLAS sgemm
+ * and minibatch assembly. Loading throws with the reason when the addon was not built.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface NativeKernels {
+  /** Row-major `C = alpha·op(A)·op(B) + beta·C`, as cblas_sgemm. */
+  sgemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number,
+  ): void;
+  /** `out[i, :] = src[indices[start + i], :] / divisor` (float32 division) for `count` rows of `rowSize` bytes. */
+  gatherRowsU8(
+    src: Uint8Array, rowSize: number, indices: Uint32Array, start: number, count: number, divisor: number, out: Float32Array,
+  ): void;
+  setThreads(n: number): void;
+  config(): string;
+}
+
+/** Where node-gyp puts the addon, from src/backend/blas or dist/backend/blas alike. */
+export const NATIVE_ADDON_PATH = resolve(__dirname, '../../../build/Release/softmax_native.node');
+
+let loaded: NativeKernels | null = null;
+
+/** Loads the addon once; throws an Error saying why it is unavailable. */
+export function loadNative(): NativeKernels {
+  if (loaded !== null) return loaded;
+  if (!existsSync(NATIVE_ADDON_PATH)) {
+    throw new Error(
+      `the native addon is not built (${NATIVE_ADDON_PATH} is missing; it needs libopenblas-dev and a C++ ` +
+        `compiler at npm install: apt-get install -y libopenblas-dev g++ make python3, then npm rebuild)`,
+    );
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const native = require(NATIVE_ADDON_PATH) as NativeKernels;
+  // One BLAS thread unless the user chose otherwise: these products are small, and threads cost more
+  // than they give (measured in scripts/bench.mjs).
+  if (process.env['OPENBLAS_NUM_THREADS'] === undefined) native.setThreads(1);
+  loaded = native;
+  return native;
+}
