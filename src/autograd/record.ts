@@ -41,6 +41,7 @@ export function record<T extends RecordOutputs>(fn: () => T): Recording<T> {
     // Parameters still deferred belong to blocks `fn` does not use: do not dry-run for them again.
     for (const p of pending) if (p.deferred) notReached.add(p);
   }
+  const stillDeferred = liveParameters().filter((p) => p.deferred);
   const params = trainable();
   let outputs: T | undefined;
   const forward = (): tf.Tensor => {
@@ -75,5 +76,12 @@ export function record<T extends RecordOutputs>(fn: () => T): Recording<T> {
       published = true;
     },
   };
-  return Object.assign({}, recorded, extra) as Recording<T>;
+  const recording = Object.assign({}, recorded, extra) as Recording<T>;
+  if (stillDeferred.some((p) => p.initialized)) {
+    // The taped pass completed a parameter an earlier dry run had not reached (so none ran now): it
+    // was created after the tape started and got no gradient. Record again now that it exists.
+    recording.dispose();
+    return record(fn);
+  }
+  return recording;
 }

@@ -8,6 +8,8 @@ export function formatFixed(x: number, digits: number): string {
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   const sign = x < 0 || Object.is(x, -0) ? '-' : '';
   const ax = Math.abs(x);
+  // From 1e21 toFixed switches to exponent notation; such doubles are integers, so print them whole.
+  if (ax >= 1e21) return `${sign}${BigInt(ax).toString()}${digits > 0 ? `.${'0'.repeat(digits)}` : ''}`;
   const rounded = ax.toFixed(digits);
   // A tie needs ax ≥ 0.5·10^-digits; for ax ≥ 2^-47 toFixed(100) is the exact decimal expansion.
   if (ax < 2 ** -47) return sign + rounded;

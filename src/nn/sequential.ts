@@ -29,6 +29,8 @@ export class Sequential extends Block {
 
   /** Applies each block in turn. Input: any shape the first block takes; caller owns the result. */
   forward(x: tf.Tensor): tf.Tensor {
+    // An empty Sequential returns a copy, so the caller may dispose the result without losing `x`.
+    if (this.layers.length === 0) return tf.clone(x);
     return tf.tidy(() => this.layers.reduce((h, layer) => layer.forward(h), x));
   }
 

@@ -4,7 +4,8 @@
  *   sgd:      w ← (1 − lr·wd)·w − (lr·rescale)·g
  *   momentum: m ← μ·m − lr·wd·w − (lr·rescale)·g;  w ← w + m
  *   adam:     g ← rescale·g + wd·w;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − lr_t·m/(√v + ε)
- * With `clipGradient` ≥ 0, `rescale·g` is clipped to [−c, c] first. Callers own every returned tensor.
+ * With `clipGradient` ≥ 0, sgd clips `rescale·g` to [−c, c], adam clips `rescale·g + wd·w` (as the
+ * kernels do). Callers own every returned tensor.
  */
 import { tf } from '../backend/index.js';
 
@@ -70,8 +71,9 @@ export function adamUpdate(
   return tf.tidy(() => {
     // gluon Adam.update: lr *= sqrt(1 - beta2^t) / (1 - beta1^t), in double, then passed as float32.
     const lrT = f32((h.learningRate * Math.sqrt(1 - h.beta2 ** t)) / (1 - h.beta1 ** t));
-    let g = h.clipGradient >= 0 ? clipped(grad, h) : tf.mul(grad, f32(h.rescaleGrad));
+    let g = tf.mul(grad, f32(h.rescaleGrad));
     if (h.wd !== 0) g = tf.add(g, tf.mul(weight, f32(h.wd)));
+    if (h.clipGradient >= 0) g = tf.clipByValue(g, -h.clipGradient, h.clipGradient);
     const m = tf.add(tf.mul(mean, f32(h.beta1)), tf.mul(g, f32(1 - f32(h.beta1))));
     const v = tf.add(tf.mul(variance, f32(h.beta2)), tf.mul(tf.square(g), f32(1 - f32(h.beta2))));
     const w = tf.sub(weight, tf.div(tf.mul(m, lrT), tf.add(tf.sqrt(v), f32(h.epsilon))));
