@@ -3,10 +3,14 @@
  * D2L §3.5 (reading a minibatch) and its `load_data_fashion_mnist`.
  */
 import { tf } from '../backend/index.js';
+import { gatherRowsU8 } from '../backend/rows.js';
 import { assert } from '../errors.js';
 import { childGenerator } from '../random.js';
 import type { ArrayDataset } from './dataset.js';
-import { defaultDataDir, readFashionMnist } from './fashion-mnist.js';
+import type { DatasetInfo, DatasetName } from './datasets.js';
+import { datasetInfo } from './datasets.js';
+import type { DataSource, ResolveOptions } from './sources.js';
+import { loadSplits } from './sources.js';
 
 /** What to do with the last `count % batchSize` examples of an epoch (Gluon's `last_batch`). */
 export type LastBatch = 'keep' | 'discard' | 'rollover';
@@ -87,7 +91,7 @@ export class DataLoader implements Iterable<Batch> {
   }
 
   *[Symbol.iterator](): Iterator<Batch> {
-    const order = [...this.carry, ...this.epochOrder()];
+    const order = Uint32Array.from([...this.carry, ...this.epochOrder()]);
     this.carry = [];
     const full = order.length - (order.length % this.batchSize);
     for (let start = 0; start < full; start += this.batchSize) {
@@ -95,7 +99,7 @@ export class DataLoader implements Iterable<Batch> {
     }
     if (full === order.length) return;
     if (this.lastBatch === 'keep') yield this.batch(order, full, order.length);
-    else if (this.lastBatch === 'rollover') this.carry = order.slice(full);
+    else if (this.lastBatch === 'rollover') this.carry = Array.from(order.subarray(full));
   }
 
   /** `0..count-1`, Fisher–Yates shuffled when `shuffle` is on. */
@@ -110,45 +114,41 @@ export class DataLoader implements Iterable<Batch> {
   }
 
   /** Builds the tensors of `order[start..end)`; the caller owns them. */
-  private batch(order: readonly number[], start: number, end: number): Batch {
+  private batch(order: Uint32Array, start: number, end: number): Batch {
     const { images, labels, featureSize } = this.dataset;
     const size = end - start;
-    const features = new Float32Array(size * featureSize);
+    const features = gatherRowsU8(images, featureSize, order, start, size, 255);
     const targets = new Int32Array(size);
-    for (let row = 0; row < size; row++) {
-      const example = order[start + row];
-      const from = example * featureSize;
-      const to = row * featureSize;
-      for (let j = 0; j < featureSize; j++) features[to + j] = images[from + j] / 255;
-      targets[row] = labels[example];
-    }
+    for (let row = 0; row < size; row++) targets[row] = labels[order[start + row] ?? 0] ?? 0;
     return { X: tf.tensor2d(features, [size, featureSize], 'float32'), y: tf.tensor1d(targets, 'int32') };
   }
 }
 
-export interface LoadFashionMnistOptions {
-  /** Directory of the four files; default `defaultDataDir()`. */
-  root?: string;
+export interface LoadFashionMnistOptions extends Omit<ResolveOptions, 'root'> {
+  /** Directory of the four files. Default: `SOFTMAX_DATA_DIR`, else the search of `loadSplits`. */
+  root?: string | undefined;
+  /** `fashion-mnist` (default), `mnist`, or a table entry of your own. */
+  dataset?: DatasetName | DatasetInfo;
   /** Shuffle the training set every epoch (default true); the test set is never shuffled. */
   shuffle?: boolean;
   /** Seed of the training loader's shuffling (see `DataLoader`). */
-  seed?: number;
-  /** Check each file's SHA-256 (default true). */
-  verify?: boolean;
+  seed?: number | undefined;
+  /** Told where the data came from (a directory searched, an explicit one, or a download). */
+  onSource?: (source: DataSource) => void;
 }
 
 /**
  * Reads Fashion-MNIST and returns `[trainIter, testIter]`: d2l's `load_data_fashion_mnist(batch_size)`
  * (D2L §3.5.3), without `resize`. Both keep a short last batch: 60,000 / 256 gives 234 batches of 256
- * and one of 96.
+ * and one of 96. Without `root`, the data is looked for in the repo, the user cache and the system
+ * copy, and downloaded into the cache if none verifies (Gluon's behaviour); see `loadSplits`.
  */
 export async function loadFashionMnist(
   batchSize: number,
-  { root = defaultDataDir(), shuffle = true, seed, verify = true }: LoadFashionMnistOptions = {},
+  { dataset = 'fashion-mnist', shuffle = true, seed, onSource, ...options }: LoadFashionMnistOptions = {},
 ): Promise<[DataLoader, DataLoader]> {
-  const [train, test] = await Promise.all([
-    readFashionMnist(root, { train: true, verify }),
-    readFashionMnist(root, { train: false, verify }),
-  ]);
+  const info = typeof dataset === 'string' ? datasetInfo(dataset) : dataset;
+  const { train, test, source } = await loadSplits(info, options);
+  onSource?.(source);
   return [new DataLoader(train, { batchSize, shuffle, seed }), new DataLoader(test, { batchSize })];
 }

@@ -8,56 +8,17 @@ import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { assert, ChecksumError, DataNotFoundError, IdxFormatError } from '../errors.js';
 import type { ArrayDataset } from './dataset.js';
+import type { DatasetInfo, IdxFileInfo } from './datasets.js';
+import { FASHION_MNIST, FASHION_MNIST_CLASSES, verifyIdxFile } from './datasets.js';
 import { gunzipIfCompressed, readImages, readLabels } from './idx.js';
 
-/** Class names in label order. */
-export const FASHION_MNIST_CLASSES = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
-] as const;
+export { FASHION_MNIST_CLASSES, FASHION_MNIST_FILES } from './datasets.js';
+export type { IdxFileInfo } from './datasets.js';
 
 export const IMAGE_ROWS = 28;
 export const IMAGE_COLS = 28;
 /** Pixels per image: the feature count of a flattened example. */
 export const IMAGE_SIZE = IMAGE_ROWS * IMAGE_COLS;
-
-/** One official file: its name as served (`.gz`), and its decompressed length and SHA-256. */
-export interface IdxFileInfo {
-  readonly file: string;
-  readonly bytes: number;
-  readonly sha256: string;
-}
-
-/** The four official files. Digests are of the decompressed content, which every mirror and repack shares. */
-export const FASHION_MNIST_FILES = {
-  train: {
-    images: {
-      file: 'train-images-idx3-ubyte.gz',
-      bytes: 47040016,
-      sha256: 'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888',
-    },
-    labels: {
-      file: 'train-labels-idx1-ubyte.gz',
-      bytes: 60008,
-      sha256: 'bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9',
-    },
-  },
-  test: {
-    images: {
-      file: 't10k-images-idx3-ubyte.gz',
-      bytes: 7840016,
-      sha256: '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b',
-    },
-    labels: {
-      file: 't10k-labels-idx1-ubyte.gz',
-      bytes: 10008,
-      sha256: '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34',
-    },
-  },
-} as const satisfies Record<'train' | 'test', { images: IdxFileInfo; labels: IdxFileInfo }>;
-
-const HOW_TO_GET =
-  'Pass --data-dir or set SOFTMAX_DATA_DIR to a directory holding the four Fashion-MNIST files, or run ' +
-  "'apt-get install dataset-fashion-mnist' and point at /usr/share/datasets/fashion-mnist.";
 
 /** Text labels of numeric labels. Mirrors d2l's `get_fashion_mnist_labels`. */
 export function getFashionMnistLabels(labels: ArrayLike<number>): string[] {
@@ -87,53 +48,61 @@ function unlessMissing<T>(pending: Promise<T>): Promise<T | undefined> {
   });
 }
 
-async function assertDirectory(root: string): Promise<void> {
+async function assertDirectory(root: string, dataset: DatasetInfo): Promise<void> {
   const info = await unlessMissing(stat(root));
   if (!info?.isDirectory()) {
-    throw new DataNotFoundError(`Fashion-MNIST directory ${root} does not exist or is not a directory. ${HOW_TO_GET}`);
+    throw new DataNotFoundError(
+      `${dataset.title} directory ${root} does not exist or is not a directory. ${dataset.howToGet}`,
+    );
   }
 }
 
-/** Reads `info.file` (gzipped) or, failing that, its decompressed name, and returns the decompressed bytes. */
-async function readIdxFile(
+/**
+ * Reads `info.file` (gzipped) or, failing that, its decompressed name from `root`, and returns the
+ * decompressed bytes; with `verify`, only if they are the official content (`verifyIdxFile`).
+ * Throws `DataNotFoundError` (neither name exists), `ChecksumError` or `IdxFormatError`.
+ */
+export async function readIdxFile(
   root: string,
   info: IdxFileInfo,
-  verify: boolean,
+  { verify = true, dataset = FASHION_MNIST }: { verify?: boolean; dataset?: DatasetInfo } = {},
 ): Promise<{ file: string; bytes: Uint8Array }> {
   const names = [info.file, info.file.replace(/\.gz$/, '')];
   for (const name of names) {
     const file = path.join(root, name);
-    const compressed = await unlessMissing(readFile(file));
-    if (compressed === undefined) continue;
-    const bytes = gunzipIfCompressed(compressed, file);
-    if (verify) verifySha256(bytes, file, info.sha256);
+    const stored = await unlessMissing(readFile(file));
+    if (stored === undefined) continue;
+    const bytes = gunzipIfCompressed(stored, file);
+    if (verify) verifyIdxFile(stored, bytes, info, file);
     return { file, bytes };
   }
   throw new DataNotFoundError(
-    `Fashion-MNIST file not found: ${root} has neither ${names.join(' nor ')}. ${HOW_TO_GET}`,
+    `${dataset.title} file not found: ${root} has neither ${names.join(' nor ')}. ${dataset.howToGet}`,
   );
 }
 
 /**
- * Reads one split of Fashion-MNIST from `root`, accepting `name.gz` or the plain `name` of each file.
+ * Reads one split of Fashion-MNIST (or another 28 × 28 IDX data set: `dataset`, e.g. `MNIST`) from
+ * `root`, accepting `name.gz` or the plain `name` of each file.
  *
  * Output: `images` uint8 `[count · 784]` (row-major 28 × 28), `labels` uint8 `[count]` in 0..9.
- * With `verify` (the default), the SHA-256 of each decompressed file must match `FASHION_MNIST_FILES`.
+ * With `verify` (the default), each file must be the official content (`verifyIdxFile`): for
+ * Fashion-MNIST, the SHA-256 of each decompressed file must match `FASHION_MNIST_FILES`.
  * Throws `DataNotFoundError` (no directory or file), `ChecksumError`, or `IdxFormatError`.
  * Mirrors the reading half of gluon.data.vision.FashionMNIST; D2L §3.5.
  */
 export async function readFashionMnist(
   root: string,
-  { train, verify = true }: { train: boolean; verify?: boolean },
+  { train, verify = true, dataset = FASHION_MNIST }: { train: boolean; verify?: boolean; dataset?: DatasetInfo },
 ): Promise<ArrayDataset> {
-  await assertDirectory(root);
-  const split = FASHION_MNIST_FILES[train ? 'train' : 'test'];
+  await assertDirectory(root, dataset);
+  const split = dataset.files[train ? 'train' : 'test'];
   const [imageFile, labelFile] = await Promise.all([
-    readIdxFile(root, split.images, verify),
-    readIdxFile(root, split.labels, verify),
+    readIdxFile(root, split.images, { verify, dataset }),
+    readIdxFile(root, split.labels, { verify, dataset }),
   ]);
   const { count, pixels } = readImages(imageFile.bytes, imageFile.file, { rows: IMAGE_ROWS, cols: IMAGE_COLS });
-  const labels = readLabels(labelFile.bytes, labelFile.file, FASHION_MNIST_CLASSES.length);
+  const labels = readLabels(labelFile.bytes, labelFile.file, dataset.classes.length);
   if (labels.length !== count) {
     throw new IdxFormatError(
       imageFile.file,

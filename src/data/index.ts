@@ -1,7 +1,13 @@
-/** Data: IDX files, Fashion-MNIST and minibatch loading (Gluon's `gluon.data`). */
+/** Data: IDX files, Fashion-MNIST and MNIST, finding and downloading them, minibatch loading (Gluon's `gluon.data`). */
 export { DataLoader, loadFashionMnist } from './data-loader.js';
 export type { Batch, DataLoaderOptions, LastBatch, LoadFashionMnistOptions } from './data-loader.js';
 export type { ArrayDataset } from './dataset.js';
+export { DATASETS, DATASET_NAMES, FASHION_MNIST, MNIST, MNIST_FILES, datasetInfo, verifyIdxFile } from './datasets.js';
+export type { DatasetInfo, DatasetName, IdxFiles } from './datasets.js';
+export { downloadDataset, mirrorsFrom } from './download.js';
+export type { DownloadOptions, FileReport, ProgressSink } from './download.js';
+export { loadSplits, searchPath, userCacheDir } from './sources.js';
+export type { DataSource, LoadedSplits, Location, ResolveOptions } from './sources.js';
 export {
   FASHION_MNIST_CLASSES,
   FASHION_MNIST_FILES,
@@ -12,6 +18,7 @@ export {
   defaultDataDir,
   getFashionMnistLabels,
   readFashionMnist,
+  readIdxFile,
   verifySha256,
 } from './fashion-mnist.js';
 export type { FashionMnistItem, FashionMnistOptions, IdxFileInfo, Transform } from './fashion-mnist.js';

@@ -1,0 +1,172 @@
+/**
+ * One HTTP(S) GET streamed into a file with Node's own http/https: bounded redirects, a connect and an
+ * idle timeout, and resume by `Range` when the file already holds a prefix. No retries here: the
+ * caller (download.ts) decides what to try again, using `FetchError.retryable`.
+ */
+import { open, stat, truncate } from 'node:fs/promises';
+import * as http from 'node:http';
+import * as https from 'node:https';
+
+export interface FetchOptions {
+  /** Time allowed to open the TCP connection (default 15 s). */
+  connectTimeoutMs?: number;
+  /** Time the connection may stay silent, waiting for headers or body bytes (default 30 s). */
+  idleTimeoutMs?: number;
+  /** Redirects followed before giving up (default 5). */
+  maxRedirects?: number;
+  /** Called once the body starts: bytes already in the file and the expected total, if known. */
+  onStart?: (start: { url: string; offset: number; total: number | undefined }) => void;
+  /** Called with the size of each chunk written. */
+  onData?: (bytes: number) => void;
+}
+
+/** A request that failed; `retryable` says whether asking the same URL again may help. */
+export class FetchError extends Error {
+  override name = 'FetchError';
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface FetchResult {
+  /** The URL that answered, after redirects. */
+  url: string;
+  /** Bytes that were already in the file and kept (a resumed download), else 0. */
+  resumedFrom: number;
+  /** Size of the file now. */
+  bytes: number;
+}
+
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+
+interface Exchange {
+  req: http.ClientRequest;
+  res: http.IncomingMessage;
+  /** The timeout that ended the exchange, if one did (a destroyed stream reports only 'aborted'). */
+  timedOut: () => FetchError | undefined;
+}
+
+function describe(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e.code !== undefined && !e.message.includes(e.code) ? `${e.code} ${e.message}` : e.message;
+}
+
+/** Sends the GET and resolves when the response headers arrive. */
+function send(url: URL, headers: http.OutgoingHttpHeaders, connectMs: number, idleMs: number): Promise<Exchange> {
+  return new Promise((resolve, reject) => {
+    let timeout: FetchError | undefined;
+    const fail = (err: FetchError): void => {
+      timeout = err;
+      req.destroy(err);
+    };
+    const client = url.protocol === 'https:' ? https : http;
+    // agent: false ⇒ a fresh connection per request, so 'connect' always fires and no socket lingers.
+    const req = client.get(url, { headers, agent: false }, (res) => {
+      clearTimeout(connectTimer);
+      resolve({ req, res, timedOut: () => timeout });
+    });
+    const connectTimer = setTimeout(() => fail(new FetchError(`no connection within ${connectMs} ms`, true)), connectMs);
+    req.on('socket', (socket) => socket.once('connect', () => clearTimeout(connectTimer)));
+    req.setTimeout(idleMs, () => fail(new FetchError(`stalled: no data for ${idleMs} ms`, true)));
+    req.on('error', (err) => {
+      clearTimeout(connectTimer);
+      reject(err instanceof FetchError ? err : new FetchError(describe(err), true, { cause: err }));
+    });
+  });
+}
+
+/** Status codes worth retrying: server errors, timeouts, rate limits. */
+const retryableStatus = (status: number): boolean => status >= 500 || status === 408 || status === 429;
+
+/**
+ * Downloads `url` into `file`. If `file` already has bytes, asks for the rest with `Range`; a `206`
+ * that starts where the file ends is appended, a `200` replaces the file, anything else that does not
+ * fit empties it (and is retryable). The file is fsynced before this resolves.
+ * Throws `FetchError`: non-retryable for 4xx answers and redirect loops; retryable for 5xx, timeouts,
+ * resets, and bodies shorter than their Content-Length.
+ */
+export async function fetchToFile(url: string, file: string, options: FetchOptions = {}): Promise<FetchResult> {
+  const { connectTimeoutMs = 15_000, idleTimeoutMs = 30_000, maxRedirects = 5 } = options;
+  const offset = (await stat(file).catch(() => undefined))?.size ?? 0;
+  const headers: http.OutgoingHttpHeaders = { 'accept-encoding': 'identity', 'user-agent': 'softmax-downloader' };
+  if (offset > 0) headers['range'] = `bytes=${offset}-`;
+  let current = new URL(url);
+  for (let redirects = 0; ; redirects++) {
+    if (current.protocol !== 'http:' && current.protocol !== 'https:') {
+      throw new FetchError(`unsupported protocol ${current.protocol} (expected http: or https:)`, false);
+    }
+    const exchange = await send(current, headers, connectTimeoutMs, idleTimeoutMs);
+    const { res } = exchange;
+    const status = res.statusCode ?? 0;
+    if (REDIRECT.has(status)) {
+      res.resume();
+      const location = res.headers.location;
+      if (location === undefined) throw new FetchError(`HTTP ${status} redirect without a Location header`, false);
+      const next = new URL(location, current);
+      if (redirects >= maxRedirects) {
+        throw new FetchError(`more than ${maxRedirects} redirects (the last to ${next.href}): a redirect loop?`, false);
+      }
+      current = next;
+      continue;
+    }
+    if (status === 200 || status === 206) return receive(exchange, current.href, file, offset, options);
+    res.resume();
+    if (status === 416) {
+      await truncate(file, 0);
+      throw new FetchError('HTTP 416: the partial file does not fit the remote one; it was discarded', true);
+    }
+    const message = `HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`;
+    throw new FetchError(message, retryableStatus(status));
+  }
+}
+
+/** Writes the body of a 200 or 206 answer into `file`. */
+async function receive(
+  { req, res, timedOut }: Exchange,
+  url: string,
+  file: string,
+  offset: number,
+  { onStart, onData }: FetchOptions,
+): Promise<FetchResult> {
+  let keep = 0;
+  if (res.statusCode === 206) {
+    const range = /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(res.headers['content-range'] ?? '');
+    if (range === null || Number(range[1]) !== offset) {
+      req.destroy();
+      await truncate(file, 0);
+      throw new FetchError(
+        `HTTP 206 with Content-Range '${res.headers['content-range'] ?? ''}' where bytes ${offset}- were asked; ` +
+          'the partial file was discarded',
+        true,
+      );
+    }
+    keep = offset;
+  }
+  const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
+  onStart?.({ url, offset: keep, total: length === undefined ? undefined : keep + length });
+  const handle = await open(file, keep > 0 ? 'a' : 'w');
+  let received = 0;
+  try {
+    try {
+      for await (const chunk of res as AsyncIterable<Buffer>) {
+        await handle.write(chunk);
+        received += chunk.length;
+        onData?.(chunk.length);
+      }
+    } catch (err) {
+      throw timedOut() ?? new FetchError(`connection lost after ${received}${length === undefined ? '' : ` of ${length}`} bytes (${describe(err)})`, true, { cause: err });
+    }
+    if (length !== undefined && received < length) {
+      throw new FetchError(`truncated body: got ${received} of ${length} bytes`, true);
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
+    req.destroy();
+  }
+  return { url, resumedFrom: keep, bytes: keep + received };
+}
