@@ -1,7 +1,8 @@
 /**
  * Error classes. One base class (`SoftmaxError`); one subclass per failure a caller might handle.
  * Each carries its context in readonly fields and an `exitCode` the CLI uses, so a script can tell
- * a usage mistake (2) from a data problem (3) from a numerical or state problem (4).
+ * a usage mistake (2) from a data problem (3) from API misuse (4), divergence (5), a failed download (6),
+ * a bad saved model (7), a model that does not fit (8), a bad image (9) or an unwritable output (10).
  */
 
 /** Exit codes of the `softmax` command, by kind of failure. */
@@ -14,6 +15,16 @@ export const ExitCode = {
   api: 4,
   /** Training diverged (a loss or parameter became NaN or infinite). */
   diverged: 5,
+  /** A data set could not be downloaded from any source (network, server, or content problem). */
+  download: 6,
+  /** A saved model (or trainer state) that is missing, truncated, corrupt or not a model at all. */
+  model: 7,
+  /** A saved model whose parameters (names, shapes) do not fit the network it is loaded into. */
+  mismatch: 8,
+  /** An input image that cannot be decoded. */
+  image: 9,
+  /** An output file or directory that cannot be written. */
+  output: 10,
 } as const;
 
 export class SoftmaxError extends Error {
@@ -49,16 +60,20 @@ export class StaleGradientError extends SoftmaxError {
 export class ChecksumError extends SoftmaxError {
   override name = 'ChecksumError';
   override readonly exitCode: number = ExitCode.data;
+  /** What was hashed, e.g. 'sha256 of the decompressed content' or 'md5 of the .gz archive'. */
+  readonly algorithm: string;
   constructor(
     readonly file: string,
     readonly expected: string,
     readonly actual: string,
+    { algorithm = 'sha256 of the decompressed content' }: { algorithm?: string } = {},
   ) {
     super(
-      `${file}: sha256 of the decompressed content is ${actual}, expected ${expected}. ` +
-        'The file is corrupt or not the official one: replace it with a good copy ' +
-        '(for example from the Debian package dataset-fashion-mnist).',
+      `${file}: ${algorithm} is ${actual}, expected ${expected}. ` +
+        "The file is corrupt or not the official one: replace it with a good copy ('softmax download --force', " +
+        'or for Fashion-MNIST the Debian package dataset-fashion-mnist).',
     );
+    this.algorithm = algorithm;
   }
 }
 
@@ -79,6 +94,29 @@ export class IdxFormatError extends SoftmaxError {
 export class DataNotFoundError extends SoftmaxError {
   override name = 'DataNotFoundError';
   override readonly exitCode: number = ExitCode.data;
+}
+
+/** One source a download tried, and why it failed. */
+export interface DownloadAttempt {
+  readonly url: string;
+  readonly reason: string;
+}
+
+/**
+ * A data set could not be downloaded: every mirror failed for `file` (each listed with its reason), or
+ * the target directory cannot be written (then `attempts` is empty: nothing was tried).
+ */
+export class DownloadError extends SoftmaxError {
+  override name = 'DownloadError';
+  override readonly exitCode: number = ExitCode.download;
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly attempts: readonly DownloadAttempt[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }
 
 /** The requested compute backend cannot be loaded or initialized. */
@@ -103,6 +141,57 @@ export class DivergenceError extends SoftmaxError {
     readonly value: number,
   ) {
     super(`Training diverged in epoch ${epoch}: the mean loss is ${value}. Use a smaller learning rate (--lr).`);
+  }
+}
+
+/** A saved model or trainer-state directory is missing, truncated, corrupt, or not one of ours. */
+export class ModelFormatError extends SoftmaxError {
+  override name = 'ModelFormatError';
+  override readonly exitCode: number = ExitCode.model;
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${path}: ${problem}`, options);
+  }
+}
+
+/** Saved parameters do not fit the network: each entry of `problems` names one key and what differs. */
+export class ModelMismatchError extends SoftmaxError {
+  override name = 'ModelMismatchError';
+  override readonly exitCode: number = ExitCode.mismatch;
+  constructor(
+    readonly path: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${path} does not fit this network: ${problems.join('; ')}.`);
+  }
+}
+
+/** An image file that is not a decodable image (PNG, JPEG, WebP, GIF, TIFF, AVIF or SVG). */
+export class ImageFormatError extends SoftmaxError {
+  override name = 'ImageFormatError';
+  override readonly exitCode: number = ExitCode.image;
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: ${problem}`, options);
+  }
+}
+
+/** An output file or directory cannot be created or written (permissions, a file in the way, a full disk). */
+export class OutputError extends SoftmaxError {
+  override name = 'OutputError';
+  override readonly exitCode: number = ExitCode.output;
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Cannot write ${path}: ${problem}. Choose another location (--out) or fix its permissions.`, options);
   }
 }
 

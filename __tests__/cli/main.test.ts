@@ -33,14 +33,17 @@ describe('softmax train: parsing', () => {
       seed: 0,
       backend: 'auto',
       dataDir: undefined,
+      dataset: 'fashion-mnist',
       checkLeaks: false,
+      out: expect.stringMatching(/^runs\/\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d$/),
+      json: false,
     });
   });
 
   it('parses every flag', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'softmax-cli-'));
     const argv = ['train', '--impl', 'scratch', '--epochs', '3', '--batch-size', '64', '--lr', '0.5', '--seed', '7'];
-    const { code } = await captured([...argv, '--backend', 'cpu', '--data-dir', dir, '--log-level', 'silent', '--check-leaks']);
+    const { code } = await captured([...argv, '--backend', 'cpu', '--data-dir', dir, '--dataset', 'mnist', '--log-level', 'silent', '--check-leaks', '--out', 'runs/x', '--json']);
     expect(code).toBe(0);
     expect(runTrain.mock.calls[0]?.[0]).toEqual({
       impl: 'scratch',
@@ -50,7 +53,10 @@ describe('softmax train: parsing', () => {
       seed: 7,
       backend: 'cpu',
       dataDir: dir,
+      dataset: 'mnist',
       checkLeaks: true,
+      out: 'runs/x',
+      json: true,
     });
   });
 });
@@ -69,6 +75,7 @@ describe('softmax train: bad flags give one line, exit code 2, no stack', () => 
     [['--impl', 'keras'], /Invalid values:[\s\S]*impl[\s\S]*"keras"[\s\S]*concise/],
     [['--backend', 'gpu'], /Invalid values:[\s\S]*backend[\s\S]*"gpu"[\s\S]*wasm/],
     [['--data-dir', '/no/such/dir'], /--data-dir '\/no\/such\/dir' is not a directory/],
+    [['--dataset', 'cifar'], /Invalid values:[\s\S]*dataset[\s\S]*"cifar"[\s\S]*mnist/],
     [['--epoch', '3'], /Unknown argument: epoch/],
   ];
   it.each(cases)('train %p', async (flags, message) => {
@@ -113,8 +120,14 @@ describe('the softmax executable', () => {
   it('an unavailable backend is one line naming the cause and the alternatives, exit 2', () => {
     const r = run(['train', '--backend', 'tensorflow', '--log-level', 'silent']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^softmax: Backend 'tensorflow' cannot be used: .*@tensorflow\/tfjs-node.*auto, wasm, cpu/);
+    expect(r.stderr).toMatch(/^softmax: Backend 'tensorflow' cannot be used: .*@tensorflow\/tfjs-node.*auto, blas, wasm, cpu/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('the src/backend provider list and the CLI choices name the same backends', async () => {
+    const { backendNames } = await import('../../src/backend/index.js');
+    const { BACKEND_CHOICES } = await import('../../src/cli/commands/train.js');
+    expect(['auto', ...backendNames()]).toEqual([...BACKEND_CHOICES]);
   });
 
   it('a data directory without the data set is a data error, exit 3', () => {

@@ -5,6 +5,9 @@
  */
 import yargs from 'yargs';
 import { ConfigError, ExitCode, SoftmaxError } from '../errors.js';
+import { downloadCommand } from './commands/download.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 
 export interface Io {
@@ -23,12 +26,22 @@ export function buildParser(argv: string[]) {
     .scriptName('softmax')
     .usage('$0 <command> [options]\n\nSoftmax regression on Fashion-MNIST, the way Dive into Deep Learning teaches it.')
     .command(trainCommand)
+    .command(downloadCommand)
+    .command(evaluateCommand)
+    .command(predictCommand)
     .demandCommand(1, "Say which command to run, e.g. 'softmax train'.")
     .strict()
     .recommendCommands()
     .example('$0 train', 'train the concise (Gluon-style) model for 5 epochs')
     .example('$0 train --impl scratch --epochs 10 --seed 0', 'the from-scratch model, repeatable')
-    .epilogue('Exit codes: 0 ok, 2 bad usage or backend, 3 data problem, 4 API misuse, 5 training diverged.')
+    .example('$0 train --out runs/demo', 'write metrics, curves and the model to runs/demo')
+    .example('$0 evaluate --model runs/demo/model', 'test accuracy, per-class accuracy and confusion matrix')
+    .example('$0 predict --model runs/demo/model --image shirt.jpg', 'classify your own picture')
+    .example('$0 download --dataset mnist', 'fetch and verify MNIST into the user cache')
+    .epilogue(
+      'Exit codes: 0 ok, 2 bad usage or backend, 3 data problem, 4 API misuse, 5 training diverged, 6 download failed, ' +
+        '7 bad model file, 8 model does not fit, 9 bad image, 10 output not writable.',
+    )
     .help()
     .alias('h', 'help')
     .version()

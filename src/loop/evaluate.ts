@@ -22,7 +22,8 @@ export function applyNet(net: Net, X: tf.Tensor): tf.Tensor {
 export function accuracy(yHat: tf.Tensor, y: tf.Tensor): number {
   return tf.tidy(() => {
     const pred = yHat.rank > 1 ? tf.argMax(yHat, 1) : tf.cast(yHat, 'int32');
-    return tf.sum(tf.cast(tf.equal(pred, tf.cast(y, 'int32')), 'int32')).dataSync()[0] ?? 0;
+    const truth = y.dtype === 'int32' ? y : tf.cast(y, 'int32');
+    return tf.sum(tf.cast(tf.equal(pred, truth), 'int32')).dataSync()[0] ?? 0;
   });
 }
 

@@ -47,6 +47,18 @@ export interface TrainCh3Options {
   print?: (line: string) => void;
   /** Called after each epoch, e.g. for progress or checkpoints. */
   onEpoch?: (metrics: EpochMetrics) => void;
+  /** Called after each training batch with the epoch's running sums, e.g. for a progress bar. */
+  onBatch?: (progress: BatchProgress) => void;
+}
+
+/** Running figures of the epoch so far, after one more batch. */
+export interface BatchProgress {
+  epoch: number;
+  /** Batches done in this epoch (1-based). */
+  batch: number;
+  examples: number;
+  lossSum: number;
+  correct: number;
 }
 
 function lossOf(loss: LossFn, yHat: tf.Tensor, y: tf.Tensor): tf.Tensor {
@@ -65,8 +77,15 @@ export function formatEpoch(m: Pick<EpochMetrics, 'epoch' | 'loss' | 'trainAcc' 
  * One pass over `trainIter`: record, backward, `updater.step(actual batch size)`, metrics. Disposes
  * every batch. Returns `[mean loss per example, train accuracy, examples]`. D2L's train_epoch_ch3.
  */
-export function trainEpochCh3(net: Net, trainIter: Iterable<Batch>, loss: LossFn, updater: Updater): [number, number, number] {
+export function trainEpochCh3(
+  net: Net,
+  trainIter: Iterable<Batch>,
+  loss: LossFn,
+  updater: Updater,
+  onBatch?: (progress: Omit<BatchProgress, 'epoch'>) => void,
+): [number, number, number] {
   const metric = new Accumulator(3); // sum of losses, correct predictions, examples
+  let batch = 0;
   for (const { X, y } of trainIter) {
     const r = record(() => {
       const yHat = applyNet(net, X);
@@ -77,6 +96,8 @@ export function trainEpochCh3(net: Net, trainIter: Iterable<Batch>, loss: LossFn
     metric.add(sumOf(r.l), accuracy(r.yHat, y), y.size);
     r.dispose();
     tf.dispose([X, y]);
+    batch += 1;
+    onBatch?.({ batch, lossSum: metric.get(0), correct: metric.get(1), examples: metric.get(2) });
   }
   return [metric.get(0) / metric.get(2), metric.get(1) / metric.get(2), metric.get(2)];
 }
@@ -95,7 +116,30 @@ export function trainCh3(
   batchSize: number,
   options: TrainCh3Options = {},
 ): EpochMetrics[] {
-  const { params, lr, trainer, logger = silentLogger, onEpoch } = options;
+  const epochs = epochRunner(net, trainIter, testIter, loss, numEpochs, batchSize, options);
+  const history: EpochMetrics[] = [];
+  for (let epoch = 1; epoch <= numEpochs; epoch++) {
+    const metrics = epochs(epoch);
+    history.push(metrics);
+    options.onEpoch?.(metrics);
+  }
+  return history;
+}
+
+/**
+ * Checks `trainCh3`'s arguments and returns the function that runs epoch `e`: trains, evaluates,
+ * prints the book's line, logs, and returns the figures. Shared by `trainCh3` and `trainCh3Async`.
+ */
+export function epochRunner(
+  net: Net,
+  trainIter: Iterable<Batch>,
+  testIter: Iterable<Batch>,
+  loss: LossFn,
+  numEpochs: number,
+  batchSize: number,
+  options: TrainCh3Options,
+): (epoch: number) => EpochMetrics {
+  const { params, lr, trainer, logger = silentLogger, onBatch } = options;
   const print = options.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
   assert(Number.isInteger(numEpochs) && numEpochs >= 1, () => `Expected numEpochs to be a positive integer, but got ${numEpochs}.`);
   assert(Number.isInteger(batchSize) && batchSize >= 1, () => `Expected batchSize to be a positive integer, but got ${batchSize}.`);
@@ -104,18 +148,38 @@ export function trainCh3(
   else if (params !== undefined && lr !== undefined) updater = { step: (n) => sgd(params, lr, n) };
   else throw new ConfigError('trainCh3 needs either options.trainer or both options.params and options.lr.');
 
-  const history: EpochMetrics[] = [];
-  for (let epoch = 1; epoch <= numEpochs; epoch++) {
+  return (epoch) => {
     const start = performance.now();
-    const [trainLoss, trainAcc, examples] = trainEpochCh3(net, trainIter, loss, updater);
+    const [trainLoss, trainAcc, examples] = trainEpochCh3(net, trainIter, loss, updater, onBatch && ((p) => onBatch({ ...p, epoch })));
     const seconds = (performance.now() - start) / 1000;
     if (!Number.isFinite(trainLoss)) throw new DivergenceError(epoch, trainLoss);
     const testAcc = evaluateAccuracy(net, testIter);
     const metrics = { epoch, loss: trainLoss, trainAcc, testAcc, seconds, examples, numTensors: tf.memory().numTensors };
-    history.push(metrics);
     print(formatEpoch(metrics));
     logger.info({ ...metrics, examplesPerSec: examples / seconds }, 'epoch done');
-    onEpoch?.(metrics);
+    return metrics;
+  };
+}
+
+/**
+ * `trainCh3` that awaits `onEpoch` after each epoch, so asynchronous work (writing plots, metrics,
+ * checkpoints) happens between epochs, while a viewer watches, instead of after training.
+ */
+export async function trainCh3Async(
+  net: Net,
+  trainIter: Iterable<Batch>,
+  testIter: Iterable<Batch>,
+  loss: LossFn,
+  numEpochs: number,
+  batchSize: number,
+  options: Omit<TrainCh3Options, 'onEpoch'> & { onEpoch?: (metrics: EpochMetrics) => void | Promise<void> } = {},
+): Promise<EpochMetrics[]> {
+  const epochs = epochRunner(net, trainIter, testIter, loss, numEpochs, batchSize, { ...options, onEpoch: undefined });
+  const history: EpochMetrics[] = [];
+  for (let epoch = 1; epoch <= numEpochs; epoch++) {
+    const metrics = epochs(epoch);
+    history.push(metrics);
+    await options.onEpoch?.(metrics);
   }
   return history;
 }

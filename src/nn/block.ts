@@ -6,6 +6,8 @@ import type { tf } from '../backend/index.js';
 import type { Initializer } from './init.js';
 import { Uniform } from './init.js';
 import { Parameter } from './parameter.js';
+import type { ModelMeta } from './serialize.js';
+import { loadParameters, saveParameters } from './serialize.js';
 
 export abstract class Block {
   private readonly ownParams = new Map<string, Parameter>();
@@ -32,7 +34,8 @@ export abstract class Block {
 
   /**
    * All parameters of this block and its descendants, keyed structurally (`'0.weight'`), in
-   * registration order; only keys matching `select` when given. Mirrors Block.collect_params.
+   * registration order; only keys that `select` matches from their start (Python's `re.match`) when
+   * given. Mirrors Block.collect_params.
    */
   collectParams(select?: RegExp): Map<string, Parameter> {
     const out = new Map<string, Parameter>();
@@ -41,7 +44,10 @@ export abstract class Block {
       for (const [name, p] of child.collectParams()) out.set(`${childName}.${name}`, p);
     }
     if (select === undefined) return out;
-    return new Map([...out].filter(([key]) => select.test(key)));
+    // Gluon uses re.match: the pattern must match at the start of the key ('.*weight' finds
+    // '0.weight', 'weight' does not). A fresh RegExp without g/y keeps lastIndex out of it.
+    const re = new RegExp(select.source, select.flags.replace(/[gy]/g, ''));
+    return new Map([...out].filter(([key]) => re.exec(key)?.index === 0));
   }
 
   /**
@@ -52,6 +58,22 @@ export abstract class Block {
    */
   initialize(init: Initializer = Uniform(0.07), options: { forceReinit?: boolean } = {}): void {
     for (const p of this.collectParams().values()) p.initialize(init, options);
+  }
+
+  /**
+   * Saves the parameters (and the architecture, when it is a Sequential of Dense layers) to directory
+   * `path` atomically; `meta` adds class names, data set, metrics. Mirrors Block.save_parameters.
+   */
+  saveParameters(path: string, meta: Partial<ModelMeta> = {}): Promise<void> {
+    return saveParameters(this, path, meta);
+  }
+
+  /**
+   * Loads parameters saved by `saveParameters`; names and shapes must match exactly, else
+   * `ModelMismatchError` lists every difference. Mirrors Block.load_parameters.
+   */
+  loadParameters(path: string): Promise<ModelMeta> {
+    return loadParameters(this, path);
   }
 
   /** Frees every parameter's tensors. */

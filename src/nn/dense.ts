@@ -96,6 +96,8 @@ export class Dense extends Block {
     );
     return tf.tidy(() => {
       const x2d = tf.reshape(x, [-1, features]);
+      // matMul then add, not tf.fused.matMul: the fused op's gradient also computes d/dx (a second
+      // large product nobody needs), where matMul's gradient is evaluated only for what requires it.
       let y = tf.matMul(x2d, this.weight.data(), false, true);
       if (this.bias !== null) y = tf.add(y, this.bias.data());
       if (this.activation !== undefined) y = activations[this.activation](y);

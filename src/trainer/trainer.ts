@@ -6,6 +6,7 @@ import { tf } from '../backend/index.js';
 import { StaleGradientError, assert } from '../errors.js';
 import type { Parameter } from '../nn/parameter.js';
 import { adamUpdate, sgdUpdate } from './sgd.js';
+import { loadStates, saveStates } from './state.js';
 
 export type OptimizerName = 'sgd' | 'adam';
 
@@ -59,7 +60,8 @@ export class Trainer {
     this.hyper = {
       wd: options.wd ?? 0,
       momentum: options.momentum ?? 0,
-      clipGradient: options.clipGradient ?? -1,
+      // Gluon passes clip_gradient to the kernels only when truthy: 0, like unset, means no clipping.
+      clipGradient: options.clipGradient || -1,
       rescaleGrad: options.rescaleGrad ?? 1,
       beta1: options.beta1 ?? 0.9,
       beta2: options.beta2 ?? 0.999,
@@ -126,6 +128,22 @@ export class Trainer {
     next.weight.dispose();
     tf.dispose(slot.state);
     slot.state = next.state;
+  }
+
+  /**
+   * Saves the optimizer state (momentum or Adam moments, update counts, learning rate) to directory
+   * `path`, atomically. Mirrors Trainer.save_states; async.
+   */
+  saveStates(path: string): Promise<void> {
+    return saveStates(path, this.optimizer, this.lr, this.slots);
+  }
+
+  /**
+   * Restores the state saved by `saveStates`, learning rate included; the optimizer and parameter keys
+   * must match (`ModelMismatchError` otherwise). Mirrors Trainer.load_states; async.
+   */
+  async loadStates(path: string): Promise<void> {
+    this.lr = await loadStates(path, this.optimizer, this.slots);
   }
 
   /** Frees the optimizer state (momentum, Adam moments). Parameters stay with their network. */

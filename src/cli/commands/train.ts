@@ -1,12 +1,13 @@
 /** `softmax train`: declares the options; the implementation is lazy-imported so --help stays fast. */
 import { existsSync, statSync } from 'node:fs';
 import type { Options } from 'yargs';
+import { DATASET_NAMES } from '../../data/datasets.js';
 import { ConfigError } from '../../errors.js';
 import { LOG_LEVELS } from '../logger.js';
 import { makeCommand } from '../make-command.js';
 
 /** Backend names known without loading TensorFlow.js (kept in step with src/backend). */
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'blas', 'wasm', 'cpu'] as const;
 
 function numberFlag(flag: string, raw: unknown, ok: (n: number) => boolean, expected: string): number {
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
@@ -42,24 +43,46 @@ export const trainOptions = {
   backend: {
     choices: BACKEND_CHOICES,
     default: 'auto' as const,
-    describe: 'auto tries tensorflow (tfjs-node), then wasm, then cpu',
+    describe: 'auto tries tensorflow (tfjs-node), then blas (native OpenBLAS addon), then wasm, then cpu',
+  },
+  dataset: {
+    choices: DATASET_NAMES,
+    default: 'fashion-mnist' as const,
+    describe: 'Data set to train on (both are 28x28 grayscale images of 10 classes)',
   },
   'data-dir': {
     type: 'string',
-    describe: 'Directory with the four Fashion-MNIST files (default: $SOFTMAX_DATA_DIR, else datasets/fashion-mnist)',
+    describe:
+      'Directory with the four data set files, used strictly (default: $SOFTMAX_DATA_DIR, else datasets/<name>, ' +
+      'the user cache, /usr/share/datasets/<name>, else a download into the cache)',
   },
   'log-level': { choices: LOG_LEVELS, default: 'info' as const, describe: 'Level of the JSON log records' },
   'log-file': { type: 'string', describe: 'Write JSON log records to this file instead of stderr' },
   'check-leaks': { type: 'boolean', default: false, describe: 'Log tf.memory().numTensors after every epoch' },
+  out: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Run directory for metrics.jsonl, curves.svg/.png, run.json and model/ (default: runs/<timestamp>)',
+  },
+  json: { type: 'boolean', default: false, describe: 'Print one JSON object per epoch on stdout instead of the epoch line' },
+  quiet: { type: 'boolean', default: false, describe: 'No progress bar or status notes, even on a terminal' },
 } satisfies Record<string, Options>;
 
 /** Cross-option checks yargs cannot express; throws ConfigError with the fix. */
 export function checkTrainOptions(args: { 'data-dir'?: string | undefined }): true {
   const dir = args['data-dir'];
   if (dir !== undefined && !(existsSync(dir) && statSync(dir).isDirectory())) {
-    throw new ConfigError(`--data-dir '${dir}' is not a directory. Point it at the folder holding the Fashion-MNIST files.`);
+    throw new ConfigError(
+      `--data-dir '${dir}' is not a directory. Point it at the folder holding the data set's files, or leave it ` +
+        "out to search the usual places and download if needed ('softmax download --dir DIR' fills a directory).",
+    );
   }
   return true;
+}
+
+/** Progress bars and status notes: only on a terminal, and not with --quiet or --json. */
+export function showProgress(args: { quiet: boolean; json: boolean }, stream: { isTTY?: boolean } = process.stdout): boolean {
+  return stream.isTTY === true && !args.quiet && !args.json;
 }
 
 export const trainCommand = makeCommand({
@@ -67,7 +90,11 @@ export const trainCommand = makeCommand({
   describe: 'Train softmax regression on Fashion-MNIST and print the textbook epoch lines',
   builder: (y) => y.options(trainOptions).check(checkTrainOptions),
   handler: async (args) => {
-    const [{ runTrain }, { rootLogger }] = await Promise.all([import('../../loop/run.js'), import('../logger.js')]);
+    const [{ runTrain }, { rootLogger }, { defaultRunDir }] = await Promise.all([
+      import('../../loop/run.js'),
+      import('../logger.js'),
+      import('../../loop/run-dir.js'),
+    ]);
     const logger = rootLogger({ level: args.logLevel, file: args.logFile });
     await runTrain(
       {
@@ -78,9 +105,12 @@ export const trainCommand = makeCommand({
         seed: args.seed,
         backend: args.backend,
         dataDir: args.dataDir,
+        dataset: args.dataset,
         checkLeaks: args.checkLeaks,
+        out: args.out ?? defaultRunDir(),
+        json: args.json,
       },
-      { logger },
+      { logger, progressStream: showProgress(args) ? process.stdout : undefined },
     );
   },
 });

@@ -1,0 +1,84 @@
+/**
+ * The run directory of `softmax train --out DIR` (default `runs/<timestamp>`): everything one run
+ * writes. `metrics.jsonl` (a line per epoch), `curves.svg`/`curves.png` (rewritten at each epoch end),
+ * `run.json` (options, backend, versions, seed, data digests, final figures) and `model/`. Every file
+ * is replaced atomically, so a viewer refreshing one never sees half of it.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { tf } from '../backend/index.js';
+import { ensureDir, writeFileAtomic } from '../io/atomic.js';
+import { plotCurves } from '../viz/curves.js';
+import type { EpochMetrics } from './train.js';
+
+/** `runs/2026-11-23T22-51-03` for a run started at that (local) time; `:` is not allowed on Windows. */
+export function defaultRunDir(now = new Date(), root = 'runs'): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stamp =
+    `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T` +
+    `${pad(now.getHours())}-${pad(now.getMinutes())}-${pad(now.getSeconds())}`;
+  return path.join(root, stamp);
+}
+
+/** One line of metrics.jsonl. */
+export function metricsRecord(m: EpochMetrics): Record<string, number> {
+  return {
+    epoch: m.epoch,
+    loss: m.loss,
+    trainAcc: m.trainAcc,
+    testAcc: m.testAcc,
+    seconds: m.seconds,
+    examplesPerSec: m.examples / m.seconds,
+  };
+}
+
+/** Versions worth recording to repeat a run. */
+export function versions(): Record<string, string> {
+  let softmax = 'unknown';
+  try {
+    const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version?: string };
+    softmax = pkg.version ?? softmax;
+  } catch {
+    // Not fatal: run.json then says 'unknown'.
+  }
+  return { softmax, node: process.versions.node, tfjs: tf.version_core };
+}
+
+export class RunDir {
+  private readonly history: EpochMetrics[] = [];
+
+  private constructor(
+    readonly dir: string,
+    private readonly title: string,
+    private readonly epochs: number,
+  ) {}
+
+  /** Creates (or reuses) `dir`, checking it can be written before any training. Throws `OutputError`. */
+  static async create(dir: string, options: { title: string; epochs: number }): Promise<RunDir> {
+    await ensureDir(dir);
+    const run = new RunDir(dir, options.title, options.epochs);
+    await run.writeMetrics();
+    return run;
+  }
+
+  get modelDir(): string {
+    return path.join(this.dir, 'model');
+  }
+
+  /** Writes `run.json` (replacing it). */
+  async writeRunJson(info: Record<string, unknown>): Promise<void> {
+    await writeFileAtomic(path.join(this.dir, 'run.json'), `${JSON.stringify(info, null, 2)}\n`);
+  }
+
+  /** Records a finished epoch: rewrites metrics.jsonl and the curves. */
+  async addEpoch(m: EpochMetrics): Promise<void> {
+    this.history.push(m);
+    await this.writeMetrics();
+    await plotCurves(this.history, path.join(this.dir, 'curves'), { title: this.title, epochs: this.epochs });
+  }
+
+  private async writeMetrics(): Promise<void> {
+    const lines = this.history.map((m) => `${JSON.stringify(metricsRecord(m))}\n`).join('');
+    await writeFileAtomic(path.join(this.dir, 'metrics.jsonl'), lines);
+  }
+}
