@@ -42,7 +42,10 @@ export abstract class Loss {
   /** Mean over every axis except `batchAxis` (MXNet `mean(..., axis=batch_axis, exclude=True)`). */
   protected meanExceptBatch(loss: tf.Tensor): tf.Tensor {
     const axes = loss.shape.map((_, i) => i).filter((i) => i !== this.batchAxis);
-    return axes.length === 0 ? loss : tf.mean(loss, axes);
+    if (axes.length === 0) return loss;
+    // Only size-1 axes left (the usual [batch, 1]): the mean is the value itself; reshape is free.
+    if (axes.every((i) => loss.shape[i] === 1)) return tf.reshape(loss, [loss.shape[this.batchAxis] ?? 1]);
+    return tf.mean(loss, axes);
   }
 }
 

@@ -43,27 +43,54 @@ export class SoftmaxCrossEntropyLoss extends Loss {
     const axis = this.axis < 0 ? pred.rank + this.axis : this.axis;
     assert(axis >= 0 && axis < pred.rank, () => `axis ${this.axis} is out of range for pred of shape [${pred.shape}].`, ShapeError);
     const expected = this.sparseLabel ? pred.shape.filter((_, i) => i !== axis) : pred.shape;
+    // Gluon reshapes the label like pred (`_reshape_like`): any shape with the right size is taken.
     assert(
-      tf.util.arraysEqual(label.shape, expected) || (this.sparseLabel && label.size === tf.util.sizeFromShape(expected)),
+      label.size === tf.util.sizeFromShape(expected),
       () =>
         `label of shape [${label.shape}] does not fit pred of shape [${pred.shape}]: expected [${expected}] ` +
         `(${this.sparseLabel ? 'class indices, pred without the class axis' : 'same shape as pred'}).`,
       ShapeError,
     );
     return tf.tidy(() => {
-      const logp = this.fromLogits ? pred : tf.logSoftmax(moveAxisLast(pred, axis));
-      const logpLast = this.fromLogits ? moveAxisLast(logp, axis) : logp;
       const classes = pred.shape[axis] ?? 0;
-      const target = this.sparseLabel
-        ? tf.oneHot(tf.reshape(label.dtype === 'int32' ? label : tf.cast(label, 'int32'), expected), classes)
-        : moveAxisLast(tf.cast(label, 'float32'), axis);
-      // Sum over classes, then put the (size-1) class axis back where it was, as MXNet's keepdims.
-      const picked = tf.neg(tf.sum(tf.mul(logpLast, target), -1, true));
-      const loss = moveLastAxisTo(picked, axis);
+      // MXNet's pick (mode 'clip') truncates float labels and clips them to [0, classes − 1]; a
+      // one-hot of an out-of-range index would be all zeros and give a silent loss of 0.
+      const int = label.dtype === 'int32' ? label : tf.cast(label, 'int32');
+      const indices = (): tf.Tensor => tf.reshape(tf.clipByValue(int, 0, classes - 1), expected);
+      let loss: tf.Tensor;
+      if (this.sparseLabel && !this.fromLogits && axis === pred.rank - 1) {
+        loss = sparseSoftmaxCrossEntropy(pred, tf.cast(tf.oneHot(indices(), classes), 'float32'));
+      } else {
+        const logp = this.fromLogits ? moveAxisLast(pred, axis) : tf.logSoftmax(moveAxisLast(pred, axis));
+        const target = this.sparseLabel
+          ? tf.oneHot(indices(), classes)
+          : moveAxisLast(tf.cast(tf.reshape(label, pred.shape), 'float32'), axis);
+        // Sum over classes, then put the (size-1) class axis back where it was, as MXNet's keepdims.
+        loss = moveLastAxisTo(tf.neg(tf.sum(tf.mul(logp, target), -1, true)), axis);
+      }
       return this.meanExceptBatch(this.applyWeighting(loss, sampleWeight));
     });
   }
 }
+
+/**
+ * `l = log Σ exp(z) − z[label]` over the last axis (keepdims), with z = pred − max(pred) for stability,
+ * and its gradient given in one place, `(softmax(pred) − oneHot)·dl`: the same value as
+ * `−pick(logSoftmax(pred), label)`, in a handful of operations instead of a tape through logSoftmax.
+ */
+const sparseSoftmaxCrossEntropy = tf.customGrad(((pred: tf.Tensor, oneHot: tf.Tensor, save: tf.GradSaveFunc) => {
+  const shifted = tf.sub(pred, tf.max(pred, -1, true));
+  const e = tf.exp(shifted);
+  const s = tf.sum(e, -1, true);
+  save([e, s, oneHot]);
+  return {
+    value: tf.sub(tf.log(s), tf.sum(tf.mul(shifted, oneHot), -1, true)),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [eSaved, sSaved, oneHotSaved] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+      return [tf.mul(tf.sub(tf.div(eSaved, sSaved), oneHotSaved), dy), tf.zerosLike(oneHotSaved)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (pred: tf.Tensor, oneHot: tf.Tensor) => tf.Tensor;
 
 /** Gluon's short name. */
 export const SoftmaxCELoss = SoftmaxCrossEntropyLoss;
