@@ -12,7 +12,7 @@ async function train(args: Partial<TrainArgs>) {
   const lines: string[] = [];
   const result = await runTrain(
     { impl: 'concise', epochs: 1, batchSize: 256, lr: 0.1, seed: 0, backend: 'wasm', ...args },
-    { logger: silentLogger, print: (line) => lines.push(line) },
+    { logger: silentLogger, print: (line) => lines.push(line), notice: () => {} },
   );
   return { result, lines };
 }
