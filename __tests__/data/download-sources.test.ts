@@ -139,3 +139,12 @@ describe('loadFashionMnist with a data set table and the search', () => {
     expect(again).toEqual([{ kind: 'cache', dir: cacheDir }]);
   });
 });
+
+describe('SOFTMAX_MIRROR', () => {
+  test('replaces the table mirrors for the automatic download too, as for softmax download', async () => {
+    const cacheDir = await tempDir();
+    const { source } = await loadSplits(fake.info, { ...FAST, env: { SOFTMAX_MIRROR: server.url }, locations: [], cacheDir });
+    expect(source).toMatchObject({ kind: 'download', dir: cacheDir });
+    expect(server.requests.length).toBeGreaterThanOrEqual(4);
+  });
+});

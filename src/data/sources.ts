@@ -11,7 +11,7 @@ import { ChecksumError, DataNotFoundError, IdxFormatError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import type { ArrayDataset } from './dataset.js';
 import type { DatasetInfo } from './datasets.js';
-import { downloadDataset } from './download.js';
+import { downloadDataset, mirrorsFrom } from './download.js';
 import type { DownloadOptions, FileReport } from './download.js';
 import { readFashionMnist } from './fashion-mnist.js';
 
@@ -106,7 +106,9 @@ export async function loadSplits(dataset: DatasetInfo, options: ResolveOptions =
 }
 
 async function fetchAndRead(dataset: DatasetInfo, dir: string, options: ResolveOptions): Promise<LoadedSplits> {
-  const files = await downloadDataset(dataset, { ...options, dir });
+  // Explicit mirrors, else SOFTMAX_MIRROR, else the table's: the same rule as `softmax download`.
+  const mirrors = mirrorsFrom(options.mirrors, options.env ?? process.env);
+  const files = await downloadDataset(dataset, { ...options, mirrors, dir });
   const [train, test] = await readSplits(dataset, dir, options.verify ?? true);
   return { train, test, source: { kind: 'download', dir, files } };
 }
