@@ -36,5 +36,5 @@ if (r.status === 0) {
     out.split('\n').find((l) => l.includes('ERR!')) ??
     `node-gyp exited with ${r.status}`;
   say(`the optional native blas backend was not built (${reason.trim()}).`);
-  say('training will use the wasm backend. For the faster one: apt-get install -y libopenblas-dev g++ make, then npm rebuild.');
+  say('training will use the wasm backend. For the faster one: apt-get install -y libopenblas-dev g++ make python3, then npm run rebuild:native.');
 }

@@ -30,7 +30,7 @@ export function loadNative(): NativeKernels {
   if (!existsSync(NATIVE_ADDON_PATH)) {
     throw new Error(
       `the native addon is not built (${NATIVE_ADDON_PATH} is missing; it needs libopenblas-dev and a C++ ` +
-        `compiler at npm install: apt-get install -y libopenblas-dev g++ make python3, then npm rebuild)`,
+        `compiler at npm install: apt-get install -y libopenblas-dev g++ make python3, then npm run rebuild:native)`,
     );
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
