@@ -9,17 +9,48 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: MathBackendCPU; attrs?: tf.NamedAttrMap };
-type Op = (a: number, b: number) => number;
+type Op = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'sqdiff';
 
 const binaryOps: [string, Op][] = [
-  [tf.Add, (a, b) => a + b],
-  [tf.Sub, (a, b) => a - b],
-  [tf.Multiply, (a, b) => a * b],
-  [tf.RealDiv, (a, b) => a / b],
-  [tf.Maximum, Math.max],
-  [tf.Minimum, Math.min],
-  [tf.SquaredDifference, (a, b) => (a - b) * (a - b)],
+  [tf.Add, 'add'],
+  [tf.Sub, 'sub'],
+  [tf.Multiply, 'mul'],
+  [tf.RealDiv, 'div'],
+  [tf.Maximum, 'max'],
+  [tf.Minimum, 'min'],
+  [tf.SquaredDifference, 'sqdiff'],
 ];
+
+/**
+ * `out[i] = l[i] ∘ r[i]`, one monomorphic loop per op: a shared loop calling `op(a, b)` through a
+ * function value is megamorphic in V8 and costs several times the arithmetic.
+ */
+function apply(op: Op, l: Float32Array, r: Float32Array, out: Float32Array): void {
+  const n = out.length;
+  switch (op) {
+    case 'add': for (let i = 0; i < n; i++) out[i] = (l[i] as number) + (r[i] as number); break;
+    case 'sub': for (let i = 0; i < n; i++) out[i] = (l[i] as number) - (r[i] as number); break;
+    case 'mul': for (let i = 0; i < n; i++) out[i] = (l[i] as number) * (r[i] as number); break;
+    case 'div': for (let i = 0; i < n; i++) out[i] = (l[i] as number) / (r[i] as number); break;
+    case 'max': for (let i = 0; i < n; i++) out[i] = Math.max(l[i] as number, r[i] as number); break;
+    case 'min': for (let i = 0; i < n; i++) out[i] = Math.min(l[i] as number, r[i] as number); break;
+    case 'sqdiff':
+      for (let i = 0; i < n; i++) {
+        const d = (l[i] as number) - (r[i] as number);
+        out[i] = d * d;
+      }
+      break;
+  }
+}
+
+/** `small` laid out over `big`'s `size` elements (`n` = big's last dimension). */
+function expand(how: 'scalar' | 'row' | 'col', small: Float32Array, size: number, n: number): Float32Array {
+  const e = new Float32Array(size);
+  if (how === 'scalar') e.fill(small[0] as number);
+  else if (how === 'row') for (let i = 0; i < size; i += n) e.set(small.subarray(0, n), i);
+  else for (let r = 0, i = 0; i < size; r++, i += n) e.fill(small[r] as number, i, i + n);
+  return e;
+}
 
 function cpuKernel(name: string): tf.KernelFunc {
   const kernel = tf.getKernel(name, 'cpu');
@@ -56,23 +87,9 @@ function binaryKernel(name: string, op: Op): tf.KernelConfig {
       const x = backend.data.get(big.dataId).values as Float32Array;
       const s = backend.data.get(small.dataId).values as Float32Array;
       const out = new Float32Array(x.length);
-      const n = big.shape[big.shape.length - 1] ?? 1;
-      // One plain loop per layout and operand order: a per-element index closure costs as much as the op.
-      if (how === 'same') {
-        if (aBig) for (let i = 0; i < out.length; i++) out[i] = op(x[i] as number, s[i] as number);
-        else for (let i = 0; i < out.length; i++) out[i] = op(s[i] as number, x[i] as number);
-      } else if (how === 'scalar') {
-        const c = s[0] as number;
-        if (aBig) for (let i = 0; i < out.length; i++) out[i] = op(x[i] as number, c);
-        else for (let i = 0; i < out.length; i++) out[i] = op(c, x[i] as number);
-      } else {
-        for (let r = 0, i = 0; i < out.length; r++) {
-          for (let j = 0; j < n; j++, i++) {
-            const c = (how === 'row' ? s[j] : s[r]) as number;
-            out[i] = aBig ? op(x[i] as number, c) : op(c, x[i] as number);
-          }
-        }
-      }
+      const full = how === 'same' ? s : expand(how, s, x.length, big.shape[big.shape.length - 1] ?? 1);
+      if (aBig) apply(op, x, full, out);
+      else apply(op, full, x, out);
       return backend.makeTensorInfo(big.shape, 'float32', out);
     },
   };
