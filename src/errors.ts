@@ -2,7 +2,8 @@
  * Error classes. One base class (`SoftmaxError`); one subclass per failure a caller might handle.
  * Each carries its context in readonly fields and an `exitCode` the CLI uses, so a script can tell
  * a usage mistake (2) from a data problem (3) from API misuse (4), divergence (5), a failed download (6),
- * a bad saved model (7), a model that does not fit (8), a bad image (9) or an unwritable output (10).
+ * a bad saved model (7), a model that does not fit (8), a bad image (9), an unwritable output (10),
+ * an unusable checkpoint (11), or a run stopped by SIGINT (130) or SIGTERM (143) after checkpointing.
  */
 
 /** Exit codes of the `softmax` command, by kind of failure. */
@@ -25,6 +26,12 @@ export const ExitCode = {
   image: 9,
   /** An output file or directory that cannot be written. */
   output: 10,
+  /** No usable checkpoint to resume from, or one written by an incompatible run. */
+  checkpoint: 11,
+  /** Training stopped by SIGINT (Ctrl+C) after writing a checkpoint: 128 + 2, as shells report it. */
+  sigint: 130,
+  /** Training stopped by SIGTERM after writing a checkpoint: 128 + 15. */
+  sigterm: 143,
 } as const;
 
 export class SoftmaxError extends Error {
@@ -132,15 +139,48 @@ export class BackendError extends SoftmaxError {
   }
 }
 
-/** Training produced a non-finite loss. */
+/** Training produced a non-finite loss (or parameter); `batch` (1-based) is set when known. */
 export class DivergenceError extends SoftmaxError {
   override name = 'DivergenceError';
   override readonly exitCode: number = ExitCode.diverged;
   constructor(
     readonly epoch: number,
     readonly value: number,
+    readonly batch?: number,
+    readonly what = 'the loss',
   ) {
-    super(`Training diverged in epoch ${epoch}: the mean loss is ${value}. Use a smaller learning rate (--lr).`);
+    super(
+      `Training diverged in epoch ${epoch}${batch === undefined ? '' : `, batch ${batch}`}: ${what} is ${value}. ` +
+        'Use a smaller learning rate (--lr).',
+    );
+  }
+}
+
+/** A checkpoint directory holds nothing to resume from, or a checkpoint of an incompatible run. */
+export class CheckpointError extends SoftmaxError {
+  override name = 'CheckpointError';
+  override readonly exitCode: number = ExitCode.checkpoint;
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${path}: ${problem}`, options);
+  }
+}
+
+/** Training stopped on a signal after writing a checkpoint; the message says where and how to resume. */
+export class InterruptedError extends SoftmaxError {
+  override name = 'InterruptedError';
+  override readonly exitCode: number;
+  constructor(
+    readonly signal: 'SIGINT' | 'SIGTERM',
+    readonly checkpoint: string,
+    readonly resumeCommand: string,
+    where: string,
+  ) {
+    super(`${signal}: stopped ${where}; checkpoint written to ${checkpoint}. Resume with: ${resumeCommand}`);
+    this.exitCode = signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
   }
 }
 
@@ -191,7 +231,7 @@ export class OutputError extends SoftmaxError {
     readonly problem: string,
     options?: { cause?: unknown },
   ) {
-    super(`Cannot write ${path}: ${problem}. Choose another location (--out) or fix its permissions.`, options);
+    super(`Cannot write ${path}: ${problem}. Choose another location or fix its permissions.`, options);
   }
 }
 

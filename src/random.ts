@@ -21,8 +21,25 @@ export function nextSeed(): number {
   return rng.int32() >>> 1;
 }
 
+/** A generator's full state (seedrandom's ARC4 `{ i, j, S }`): JSON-safe, restores the exact sequence. */
+export type GeneratorState = seedrandom.State.Arc4;
+
+/** A uniform [0, 1) generator whose state can be saved (`state()`) and restored (`restoreGenerator`). */
+export interface Generator {
+  (): number;
+  state(): GeneratorState;
+}
+
+function wrap(prng: seedrandom.StatefulPRNG<GeneratorState>): Generator {
+  return Object.assign(() => prng.quick(), { state: () => prng.state() });
+}
+
 /** A new independent generator seeded from the global one (or from `fixed` when given). */
-export function childGenerator(fixed?: number): () => number {
-  const child = seedrandom(fixed === undefined ? `child:${nextSeed()}` : `softmax:${fixed}`);
-  return () => child.quick();
+export function childGenerator(fixed?: number): Generator {
+  return wrap(seedrandom(fixed === undefined ? `child:${nextSeed()}` : `softmax:${fixed}`, { state: true }));
+}
+
+/** A generator continuing exactly where the one whose `state()` was saved stood. */
+export function restoreGenerator(saved: GeneratorState): Generator {
+  return wrap(seedrandom('', { state: saved }));
 }

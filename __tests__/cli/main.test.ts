@@ -37,6 +37,7 @@ describe('softmax train: parsing', () => {
       checkLeaks: false,
       out: expect.stringMatching(/^runs\/\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d$/),
       json: false,
+      keep: 3,
     });
   });
 
@@ -57,6 +58,7 @@ describe('softmax train: parsing', () => {
       checkLeaks: true,
       out: 'runs/x',
       json: true,
+      keep: 3,
     });
   });
 });

@@ -95,7 +95,7 @@ describe('trainCh3', () => {
         trainer: { step: () => {} },
         print: () => {},
       }),
-    ).toThrow(new DivergenceError(1, Number.NaN));
+    ).toThrow(new DivergenceError(1, Number.NaN, 1, "the mean loss of the batch"));
     net.dispose();
   });
 

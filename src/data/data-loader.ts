@@ -5,7 +5,8 @@
 import { tf } from '../backend/index.js';
 import { gatherRowsU8 } from '../backend/rows.js';
 import { assert } from '../errors.js';
-import { childGenerator } from '../random.js';
+import type { Generator, GeneratorState } from '../random.js';
+import { childGenerator, restoreGenerator } from '../random.js';
 import type { ArrayDataset } from './dataset.js';
 import type { DatasetInfo, DatasetName } from './datasets.js';
 import { datasetInfo } from './datasets.js';
@@ -25,6 +26,15 @@ export interface DataLoaderOptions {
   lastBatch?: LastBatch;
   /** Seed of this loader's own shuffling generator; without it the generator is drawn from the global RNG. */
   seed?: number;
+}
+
+/**
+ * Where a loader stands at the start of an epoch: its shuffling generator (null without `shuffle`) and
+ * the examples rolled over into that epoch. JSON-safe; checkpoints save it to resume exactly.
+ */
+export interface LoaderState {
+  generator: GeneratorState | null;
+  carry: number[];
 }
 
 /** One minibatch: features float32 `[B, featureSize]` in [0, 1], labels int32 `[B]`. */
@@ -49,9 +59,13 @@ export class DataLoader implements Iterable<Batch> {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly lastBatch: LastBatch;
-  private readonly random: (() => number) | undefined;
+  private random: Generator | undefined;
   /** Example indices rolled over from the previous epoch (`lastBatch: 'rollover'`). */
   private carry: number[] = [];
+  /** The state when the epoch in progress (or the last one) began. */
+  private epochStart: LoaderState | undefined;
+  /** Batches the next epoch skips (set by `restore` to resume mid-epoch). */
+  private skip = 0;
 
   constructor(
     readonly dataset: ArrayDataset,
@@ -90,15 +104,41 @@ export class DataLoader implements Iterable<Batch> {
     return this.lastBatch === 'keep' ? Math.ceil(n / this.batchSize) : Math.floor(n / this.batchSize);
   }
 
+  /** The state now: between epochs, where the next epoch starts. */
+  state(): LoaderState {
+    return { generator: this.random?.state() ?? null, carry: [...this.carry] };
+  }
+
+  /** The state at the start of the epoch in progress (or the last one run); `state()` before any. */
+  epochStartState(): LoaderState {
+    return this.epochStart ?? this.state();
+  }
+
+  /**
+   * Makes the next epoch start from `state` (from `state()` or `epochStartState()`), skipping its first
+   * `skipBatches` batches without building them: the rest of that epoch is then exactly what the saved
+   * loader would have yielded.
+   */
+  restore(state: LoaderState, { skipBatches = 0 }: { skipBatches?: number } = {}): void {
+    assert((state.generator === null) === (this.random === undefined), () => `Expected a loader state ${this.shuffle ? 'with' : 'without'} a shuffling generator.`);
+    assert(Number.isInteger(skipBatches) && skipBatches >= 0, () => `Expected skipBatches to be a non-negative integer, but got ${skipBatches}.`);
+    if (state.generator !== null) this.random = restoreGenerator(state.generator);
+    this.carry = [...state.carry];
+    this.skip = skipBatches;
+  }
+
   *[Symbol.iterator](): Iterator<Batch> {
+    this.epochStart = this.state();
     const order = Uint32Array.from([...this.carry, ...this.epochOrder()]);
     this.carry = [];
     const full = order.length - (order.length % this.batchSize);
-    for (let start = 0; start < full; start += this.batchSize) {
+    const first = Math.min(this.skip * this.batchSize, order.length);
+    this.skip = 0;
+    for (let start = first; start < full; start += this.batchSize) {
       yield this.batch(order, start, start + this.batchSize);
     }
     if (full === order.length) return;
-    if (this.lastBatch === 'keep') yield this.batch(order, full, order.length);
+    if (this.lastBatch === 'keep' && first <= full) yield this.batch(order, full, order.length);
     else if (this.lastBatch === 'rollover') this.carry = Array.from(order.subarray(full));
   }
 
@@ -133,6 +173,8 @@ export interface LoadFashionMnistOptions extends Omit<ResolveOptions, 'root'> {
   shuffle?: boolean;
   /** Seed of the training loader's shuffling (see `DataLoader`). */
   seed?: number | undefined;
+  /** Use only the first `limit` examples of each split (a testing aid: quick real-data runs). */
+  limit?: number | undefined;
   /** Told where the data came from (a directory searched, an explicit one, or a download). */
   onSource?: (source: DataSource) => void;
 }
@@ -145,10 +187,14 @@ export interface LoadFashionMnistOptions extends Omit<ResolveOptions, 'root'> {
  */
 export async function loadFashionMnist(
   batchSize: number,
-  { dataset = 'fashion-mnist', shuffle = true, seed, onSource, ...options }: LoadFashionMnistOptions = {},
+  { dataset = 'fashion-mnist', shuffle = true, seed, onSource, limit, ...options }: LoadFashionMnistOptions = {},
 ): Promise<[DataLoader, DataLoader]> {
   const info = typeof dataset === 'string' ? datasetInfo(dataset) : dataset;
   const { train, test, source } = await loadSplits(info, options);
   onSource?.(source);
-  return [new DataLoader(train, { batchSize, shuffle, seed }), new DataLoader(test, { batchSize })];
+  const head = (d: ArrayDataset): ArrayDataset => {
+    const count = Math.min(d.count, limit ?? d.count);
+    return { ...d, count, images: d.images.subarray(0, count * d.featureSize), labels: d.labels.subarray(0, count) };
+  };
+  return [new DataLoader(head(train), { batchSize, shuffle, seed }), new DataLoader(head(test), { batchSize })];
 }

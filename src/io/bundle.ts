@@ -82,6 +82,11 @@ export async function writeBundle<M extends object>(dir: string, kind: string, m
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isEntry = (e: unknown): e is ArrayEntry =>
+  isObject(e) && typeof e['name'] === 'string' && Array.isArray(e['shape']) && e['shape'].every(isCount) &&
+  typeof e['dtype'] === 'string' && isCount(e['byteOffset']) && isCount(e['byteLength']);
+
 /** Checks the header fields a reader relies on; throws `ModelFormatError` naming the first bad one. */
 function checkHeader(manifest: Json, file: string, kind: string): BundleHeader {
   const fail = (problem: string): never => {
@@ -96,6 +101,12 @@ function checkHeader(manifest: Json, file: string, kind: string): BundleHeader {
   if (!isObject(weights) || !Array.isArray(weights['arrays']) || typeof weights['sha256'] !== 'string' || typeof weights['byteLength'] !== 'number') {
     fail('the "weights" section is missing or malformed');
   }
+  const { file: name, arrays } = weights as Json;
+  // Only a file beside the manifest: a manifest must not make the reader open arbitrary paths.
+  if (typeof name !== 'string' || name !== path.basename(name) || name === '..' || name === '.' || name === '') fail(`the weights file name ${JSON.stringify(name)} is not a plain file name`);
+  (arrays as unknown[]).forEach((e, i) => {
+    if (!isEntry(e)) fail(`array entry ${i} is malformed (expected name, shape of non-negative integers, dtype, byteOffset, byteLength)`);
+  });
   return manifest as unknown as BundleHeader;
 }
 

@@ -15,6 +15,7 @@ const ACTIVATIONS: readonly string[] = ['relu', 'sigmoid', 'tanh', 'softrelu', '
 
 function layerOf(spec: DenseSpec, i: number, file: string): Dense {
   const ok =
+    typeof spec === 'object' && spec !== null &&
     spec.type === 'Dense' &&
     Number.isInteger(spec.units) && spec.units > 0 &&
     Number.isInteger(spec.inUnits) && spec.inUnits >= 0 &&

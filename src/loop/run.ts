@@ -2,23 +2,20 @@
  * `softmax train`, as a function: pick the backend, seed, load the data, build the concise or the
  * scratch model, run the book's loop, report. The CLI handler calls it; tests call it with fakes.
  */
-import { initBackend, tf } from '../backend/index.js';
+import { initBackend } from '../backend/index.js';
 import { loadFashionMnist } from '../data/data-loader.js';
 import type { DatasetName } from '../data/datasets.js';
 import { datasetInfo } from '../data/datasets.js';
 import type { DataSource } from '../data/sources.js';
 import type { Logger } from '../logger.js';
-import { SoftmaxCrossEntropyLoss } from '../loss/softmax-cross-entropy.js';
-import { Dense } from '../nn/dense.js';
-import { Normal } from '../nn/init.js';
-import { Sequential } from '../nn/sequential.js';
 import { seed as seedGlobal } from '../random.js';
-import { SoftmaxRegressionScratch, crossEntropy } from '../scratch/softmax-regression.js';
-import { Trainer } from '../trainer/trainer.js';
 import { withStatus } from './progress.js';
+import { buildModel, resumeCommand } from './run-model-parts.js';
+import { CheckpointSession } from './run-checkpoints.js';
 import { TrainOutputs } from './run-outputs.js';
-import type { EpochMetrics } from './train.js';
-import { examplesPerSecond, trainCh3Async } from './train.js';
+import type { EpochMetrics, EpochPosition } from './train.js';
+import { trainCh3Async } from './train-async.js';
+import { examplesPerSecond, formatEpoch } from './train.js';
 
 export interface TrainArgs {
   impl: 'concise' | 'scratch';
@@ -37,6 +34,14 @@ export interface TrainArgs {
   out?: string | undefined;
   /** Print one JSON object per epoch on stdout instead of the book's lines. */
   json?: boolean | undefined;
+  /** Write a checkpoint after every epoch (and on SIGINT/SIGTERM) into this directory. */
+  checkpointDir?: string | undefined;
+  /** Checkpoints kept (default 3). */
+  keep?: number | undefined;
+  /** Continue from the newest intact checkpoint in this directory (and keep writing checkpoints there). */
+  resume?: string | undefined;
+  /** Use only the first N examples of each split: a testing aid. */
+  limit?: number | undefined;
 }
 
 export interface TrainDeps {
@@ -47,6 +52,8 @@ export interface TrainDeps {
   notice?: (line: string) => void;
   /** A TTY to draw progress bars and status notes on; undefined (the default) draws none. */
   progressStream?: NodeJS.WriteStream | undefined;
+  /** Aborted (reason 'SIGINT' or 'SIGTERM') to stop after the current batch with a checkpoint. */
+  signal?: AbortSignal | undefined;
 }
 
 /** One human line: where the data set was found, or where it was downloaded from and to. */
@@ -76,6 +83,13 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
   seedGlobal(seed);
   const notice = deps.notice ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const dataset = datasetInfo(args.dataset ?? 'fashion-mnist');
+  const run = { impl: args.impl, batchSize: args.batchSize, lr: args.lr, seed, dataset: dataset.name, limit: args.limit ?? null, backend: backend.name };
+  const checkpoints = await CheckpointSession.open(
+    { dir: args.checkpointDir ?? args.resume, keep: args.keep ?? 3, resume: args.resume, epochs: args.epochs },
+    run,
+    (dir) => resumeCommand({ ...args, seed }, dir),
+    notice,
+  );
   const loadStart = performance.now();
   let source: DataSource | undefined;
   const [trainIter, testIter] = await withStatus(deps.progressStream, `loading and verifying ${dataset.title}`, () =>
@@ -83,6 +97,7 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
       root: args.dataDir,
       dataset,
       logger,
+      limit: args.limit,
       onSource: (s) => (source = s),
     }),
   );
@@ -101,34 +116,40 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
   );
   logger.info({ ...args, seed, backend: backend.name, dataDir: root }, 'training started');
 
-  const onEpoch = (m: EpochMetrics): Promise<void> => {
-    if (args.checkLeaks) logger.info({ epoch: m.epoch, numTensors: m.numTensors }, 'tensor count');
-    return outputs.onEpoch(m);
-  };
-  const hooks = { logger, print: outputs.line, onEpoch, onBatch: outputs.onBatch };
-  const meta = { classes: dataset.classes, dataset: dataset.name, impl: args.impl };
+  const model = buildModel(args.impl, args.lr);
+  const parts = { params: model.params, trainer: model.trainer, loader: trainIter };
+  const history: EpochMetrics[] = [];
   let modelDir: string | undefined;
-  let history: EpochMetrics[];
-  if (args.impl === 'scratch') {
-    const model = new SoftmaxRegressionScratch(784, 10, 0.01);
-    const net = (X: tf.Tensor): tf.Tensor => model.forward(X);
-    history = await trainCh3Async(net, trainIter, testIter, crossEntropy, args.epochs, args.batchSize, {
-      params: model.params(),
-      lr: args.lr,
-      ...hooks,
+  try {
+    const { startAt, history: done } = checkpoints.restore(parts);
+    if (checkpoints.resumedFrom !== undefined) notice(`resuming from ${checkpoints.resumedFrom}`);
+    const onEpoch = async (m: EpochMetrics): Promise<void> => {
+      if (args.checkLeaks) logger.info({ epoch: m.epoch, numTensors: m.numTensors }, 'tensor count');
+      history.push(m);
+      await outputs.onEpoch(m);
+      if (m.epoch >= startAt.epoch) await checkpoints.afterEpoch(history, parts);
+    };
+    for (const m of done) {
+      outputs.line(formatEpoch(m)); // replayed: a resumed run prints every epoch line of the run
+      await onEpoch(m);
+    }
+    const signal = deps.signal;
+    const onStop = (epoch: number, p: EpochPosition): Promise<never> =>
+      checkpoints.interrupted(signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT', epoch, p, history, parts);
+    await trainCh3Async(model.net, trainIter, testIter, model.loss, args.epochs, args.batchSize, {
+      ...model.updater,
+      logger,
+      print: outputs.line,
+      onEpoch,
+      onBatch: outputs.onBatch,
+      startAt,
+      signal,
+      onStop,
     });
-    modelDir = await outputs.saveModel(model, { ...meta, metrics: finalMetrics(history) });
+    const meta = { classes: dataset.classes, dataset: dataset.name, impl: args.impl, metrics: finalMetrics(history) };
+    modelDir = await outputs.saveModel(model.saveable, meta);
+  } finally {
     model.dispose();
-  } else {
-    const net = new Sequential();
-    net.add(new Dense(10));
-    net.initialize(Normal(0.01));
-    const loss = new SoftmaxCrossEntropyLoss();
-    const trainer = new Trainer(net.collectParams(), 'sgd', { learningRate: args.lr });
-    history = await trainCh3Async(net, trainIter, testIter, loss, args.epochs, args.batchSize, { trainer, ...hooks });
-    modelDir = await outputs.saveModel(net, { ...meta, metrics: finalMetrics(history) });
-    trainer.dispose();
-    net.dispose();
   }
   const examplesPerSec = examplesPerSecond(history);
   (args.json ? notice : print)(`${examplesPerSec.toFixed(1)} examples/sec on ${backend.name}`);

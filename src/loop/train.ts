@@ -73,6 +73,55 @@ export function formatEpoch(m: Pick<EpochMetrics, 'epoch' | 'loss' | 'trainAcc' 
   );
 }
 
+/** Where an epoch stands after some batches: what a mid-epoch checkpoint saves to resume exactly. */
+export interface EpochPosition {
+  /** Batches done in this epoch. */
+  batch: number;
+  lossSum: number;
+  correct: number;
+  examples: number;
+  /** Seconds spent in this epoch's training batches so far. */
+  seconds: number;
+}
+
+/**
+ * The batches of one epoch, one training step each (record, backward, `updater.step(actual batch
+ * size)`, metrics), disposing every batch; yields the position after each. Continues `start` when
+ * given (its sums; the caller has positioned `trainIter`). With `epoch`, a non-finite batch loss
+ * throws `DivergenceError` naming the epoch and batch.
+ */
+export function* epochSteps(
+  net: Net,
+  trainIter: Iterable<Batch>,
+  loss: LossFn,
+  updater: Updater,
+  { epoch, start }: { epoch?: number; start?: EpochPosition } = {},
+): Generator<EpochPosition, void, void> {
+  const metric = new Accumulator(3); // sum of losses, correct predictions, examples
+  metric.add(start?.lossSum ?? 0, start?.correct ?? 0, start?.examples ?? 0);
+  let batch = start?.batch ?? 0;
+  let seconds = start?.seconds ?? 0;
+  let t0 = performance.now();
+  for (const { X, y } of trainIter) {
+    const r = record(() => {
+      const yHat = applyNet(net, X);
+      return { yHat, l: lossOf(loss, yHat, y) };
+    });
+    r.backward();
+    updater.step(X.shape[0] ?? 0);
+    const batchLoss = sumOf(r.l);
+    metric.add(batchLoss, accuracy(r.yHat, y), y.size);
+    r.dispose();
+    tf.dispose([X, y]);
+    batch += 1;
+    if (epoch !== undefined && !Number.isFinite(batchLoss)) throw new DivergenceError(epoch, batchLoss / y.size, batch, 'the mean loss of the batch');
+    const now = performance.now();
+    seconds += (now - t0) / 1000;
+    yield { batch, lossSum: metric.get(0), correct: metric.get(1), examples: metric.get(2), seconds };
+    t0 = performance.now(); // time spent by the consumer between batches is not training time
+  }
+}
+
 /**
  * One pass over `trainIter`: record, backward, `updater.step(actual batch size)`, metrics. Disposes
  * every batch. Returns `[mean loss per example, train accuracy, examples]`. D2L's train_epoch_ch3.
@@ -84,22 +133,9 @@ export function trainEpochCh3(
   updater: Updater,
   onBatch?: (progress: Omit<BatchProgress, 'epoch'>) => void,
 ): [number, number, number] {
-  const metric = new Accumulator(3); // sum of losses, correct predictions, examples
-  let batch = 0;
-  for (const { X, y } of trainIter) {
-    const r = record(() => {
-      const yHat = applyNet(net, X);
-      return { yHat, l: lossOf(loss, yHat, y) };
-    });
-    r.backward();
-    updater.step(X.shape[0] ?? 0);
-    metric.add(sumOf(r.l), accuracy(r.yHat, y), y.size);
-    r.dispose();
-    tf.dispose([X, y]);
-    batch += 1;
-    onBatch?.({ batch, lossSum: metric.get(0), correct: metric.get(1), examples: metric.get(2) });
-  }
-  return [metric.get(0) / metric.get(2), metric.get(1) / metric.get(2), metric.get(2)];
+  let p: EpochPosition = { batch: 0, lossSum: 0, correct: 0, examples: 0, seconds: 0 };
+  for (p of epochSteps(net, trainIter, loss, updater)) onBatch?.(p);
+  return [p.lossSum / p.examples, p.correct / p.examples, p.examples];
 }
 
 /**
@@ -116,10 +152,12 @@ export function trainCh3(
   batchSize: number,
   options: TrainCh3Options = {},
 ): EpochMetrics[] {
-  const epochs = epochRunner(net, trainIter, testIter, loss, numEpochs, batchSize, options);
+  const { updater, finish } = epochRunner(net, testIter, numEpochs, batchSize, options);
   const history: EpochMetrics[] = [];
   for (let epoch = 1; epoch <= numEpochs; epoch++) {
-    const metrics = epochs(epoch);
+    let p: EpochPosition | undefined;
+    for (p of epochSteps(net, trainIter, loss, updater, { epoch })) options.onBatch?.({ ...p, epoch });
+    const metrics = finish(epoch, p ?? { batch: 0, lossSum: 0, correct: 0, examples: 0, seconds: 0 });
     history.push(metrics);
     options.onEpoch?.(metrics);
   }
@@ -127,19 +165,17 @@ export function trainCh3(
 }
 
 /**
- * Checks `trainCh3`'s arguments and returns the function that runs epoch `e`: trains, evaluates,
- * prints the book's line, logs, and returns the figures. Shared by `trainCh3` and `trainCh3Async`.
+ * Checks `trainCh3`'s arguments; returns the updater and `finish(epoch, position)`, which evaluates,
+ * prints the book's line, logs, and returns the epoch's figures. Shared by `trainCh3` and `trainCh3Async`.
  */
 export function epochRunner(
   net: Net,
-  trainIter: Iterable<Batch>,
   testIter: Iterable<Batch>,
-  loss: LossFn,
   numEpochs: number,
   batchSize: number,
-  options: TrainCh3Options,
-): (epoch: number) => EpochMetrics {
-  const { params, lr, trainer, logger = silentLogger, onBatch } = options;
+  options: Pick<TrainCh3Options, 'params' | 'lr' | 'trainer' | 'logger' | 'print'>,
+): { updater: Updater; finish: (epoch: number, p: EpochPosition) => EpochMetrics } {
+  const { params, lr, trainer, logger = silentLogger } = options;
   const print = options.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
   assert(Number.isInteger(numEpochs) && numEpochs >= 1, () => `Expected numEpochs to be a positive integer, but got ${numEpochs}.`);
   assert(Number.isInteger(batchSize) && batchSize >= 1, () => `Expected batchSize to be a positive integer, but got ${batchSize}.`);
@@ -148,40 +184,16 @@ export function epochRunner(
   else if (params !== undefined && lr !== undefined) updater = { step: (n) => sgd(params, lr, n) };
   else throw new ConfigError('trainCh3 needs either options.trainer or both options.params and options.lr.');
 
-  return (epoch) => {
-    const start = performance.now();
-    const [trainLoss, trainAcc, examples] = trainEpochCh3(net, trainIter, loss, updater, onBatch && ((p) => onBatch({ ...p, epoch })));
-    const seconds = (performance.now() - start) / 1000;
+  const finish = (epoch: number, p: EpochPosition): EpochMetrics => {
+    const [trainLoss, trainAcc] = [p.lossSum / p.examples, p.correct / p.examples];
     if (!Number.isFinite(trainLoss)) throw new DivergenceError(epoch, trainLoss);
     const testAcc = evaluateAccuracy(net, testIter);
-    const metrics = { epoch, loss: trainLoss, trainAcc, testAcc, seconds, examples, numTensors: tf.memory().numTensors };
+    const metrics = { epoch, loss: trainLoss, trainAcc, testAcc, seconds: p.seconds, examples: p.examples, numTensors: tf.memory().numTensors };
     print(formatEpoch(metrics));
-    logger.info({ ...metrics, examplesPerSec: examples / seconds }, 'epoch done');
+    logger.info({ ...metrics, examplesPerSec: p.examples / p.seconds }, 'epoch done');
     return metrics;
   };
-}
-
-/**
- * `trainCh3` that awaits `onEpoch` after each epoch, so asynchronous work (writing plots, metrics,
- * checkpoints) happens between epochs, while a viewer watches, instead of after training.
- */
-export async function trainCh3Async(
-  net: Net,
-  trainIter: Iterable<Batch>,
-  testIter: Iterable<Batch>,
-  loss: LossFn,
-  numEpochs: number,
-  batchSize: number,
-  options: Omit<TrainCh3Options, 'onEpoch'> & { onEpoch?: (metrics: EpochMetrics) => void | Promise<void> } = {},
-): Promise<EpochMetrics[]> {
-  const epochs = epochRunner(net, trainIter, testIter, loss, numEpochs, batchSize, { ...options, onEpoch: undefined });
-  const history: EpochMetrics[] = [];
-  for (let epoch = 1; epoch <= numEpochs; epoch++) {
-    const metrics = epochs(epoch);
-    history.push(metrics);
-    await options.onEpoch?.(metrics);
-  }
-  return history;
+  return { updater, finish };
 }
 
 /** d2l's closing figure: training examples per second over all epochs (evaluation excluded). */

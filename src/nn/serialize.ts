@@ -8,6 +8,7 @@ import { ModelMismatchError } from '../errors.js';
 import type { NamedArray } from '../io/bundle.js';
 import { readBundle, writeBundle } from '../io/bundle.js';
 import type { Block } from './block.js';
+import type { Parameter } from './parameter.js';
 import { Zeros } from './init.js';
 
 /** One Dense layer as saved: the constructor arguments that fix its parameters' shapes. */
@@ -68,8 +69,9 @@ export function describeNet(net: Block): Architecture | null {
 }
 
 /** The parameters of `net` as named float32 arrays, in `collectParams` order (keys '0.weight', ...). */
-export function parameterArrays(net: Block): NamedArray[] {
-  return [...net.collectParams()].map(([name, p]) => ({
+export function parameterArrays(net: Block | Map<string, Parameter>): NamedArray[] {
+  const params = net instanceof Map ? net : net.collectParams();
+  return [...params].map(([name, p]) => ({
     name,
     shape: p.data().shape,
     data: Float32Array.from(tf.tidy(() => tf.cast(p.data(), 'float32')).dataSync()),
@@ -94,7 +96,15 @@ export async function saveParameters(net: Block, path: string, meta: Partial<Mod
  */
 export async function loadParameters(net: Block, path: string): Promise<ModelMeta> {
   const { manifest, arrays } = await readBundle<ModelMeta>(path, 'model');
-  const params = net.collectParams();
+  setParameters(net.collectParams(), arrays, path);
+  return manifest;
+}
+
+/**
+ * Sets each parameter of `params` to the array of the same key (see `loadParameters` for the rules);
+ * `path` names the source in `ModelMismatchError`, thrown before anything changes.
+ */
+export function setParameters(params: Map<string, Parameter>, arrays: ReadonlyMap<string, NamedArray>, path: string): void {
   const problems: string[] = [];
   for (const [key, p] of params) {
     const saved = arrays.get(key);
@@ -113,5 +123,4 @@ export async function loadParameters(net: Block, path: string): Promise<ModelMet
     p.setData(value);
     value.dispose();
   }
-  return manifest;
 }

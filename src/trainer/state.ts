@@ -23,8 +23,8 @@ export interface TrainerStatesMeta {
   slots: { key: string; updates: number; states: number }[];
 }
 
-/** Writes the optimizer state of `slots` to directory `path`, atomically. */
-export async function saveStates(path: string, optimizer: string, learningRate: number, slots: readonly StateSlot[]): Promise<void> {
+/** The optimizer state of `slots` as named arrays and the manifest fields describing them. */
+export function stateArrays(optimizer: string, learningRate: number, slots: readonly StateSlot[]): { meta: TrainerStatesMeta; arrays: NamedArray[] } {
   const arrays: NamedArray[] = slots.flatMap((slot) =>
     slot.state.map((t, i) => ({ name: `${slot.key}.${i}`, shape: t.shape, data: Float32Array.from(t.dataSync()) })),
   );
@@ -33,6 +33,12 @@ export async function saveStates(path: string, optimizer: string, learningRate: 
     learningRate,
     slots: slots.map((s) => ({ key: s.key, updates: s.updates, states: s.state.length })),
   };
+  return { meta, arrays };
+}
+
+/** Writes the optimizer state of `slots` to directory `path`, atomically. */
+export async function saveStates(path: string, optimizer: string, learningRate: number, slots: readonly StateSlot[]): Promise<void> {
+  const { meta, arrays } = stateArrays(optimizer, learningRate, slots);
   await writeBundle(path, 'trainer-states', meta, arrays);
 }
 
@@ -43,6 +49,11 @@ export async function saveStates(path: string, optimizer: string, learningRate: 
  */
 export async function loadStates(path: string, optimizer: string, slots: readonly StateSlot[]): Promise<number> {
   const { manifest, arrays } = await readBundle<TrainerStatesMeta>(path, 'trainer-states');
+  return applyStates(path, manifest, arrays, optimizer, slots);
+}
+
+/** `loadStates` from arrays already read (`path` names their source in errors). Returns the learning rate. */
+export function applyStates(path: string, manifest: TrainerStatesMeta, arrays: ReadonlyMap<string, NamedArray>, optimizer: string, slots: readonly StateSlot[]): number {
   const problems: string[] = [];
   if (manifest.optimizer !== optimizer) problems.push(`it was saved by optimizer '${manifest.optimizer}', this Trainer uses '${optimizer}'`);
   const saved = new Map(manifest.slots.map((s) => [s.key, s]));

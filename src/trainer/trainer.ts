@@ -6,7 +6,9 @@ import { tf } from '../backend/index.js';
 import { StaleGradientError, assert } from '../errors.js';
 import type { Parameter } from '../nn/parameter.js';
 import { adamUpdate, sgdUpdate } from './sgd.js';
-import { loadStates, saveStates } from './state.js';
+import type { NamedArray } from '../io/bundle.js';
+import type { TrainerStatesMeta } from './state.js';
+import { applyStates, loadStates, saveStates, stateArrays } from './state.js';
 
 export type OptimizerName = 'sgd' | 'adam';
 
@@ -144,6 +146,16 @@ export class Trainer {
    */
   async loadStates(path: string): Promise<void> {
     this.lr = await loadStates(path, this.optimizer, this.slots);
+  }
+
+  /** The optimizer state as named arrays and manifest fields, for a checkpoint (see `importStates`). */
+  exportStates(): { meta: TrainerStatesMeta; arrays: NamedArray[] } {
+    return stateArrays(this.optimizer, this.lr, this.slots);
+  }
+
+  /** Restores what `exportStates` gave (read back from `path`), as `loadStates` does. */
+  importStates(path: string, meta: TrainerStatesMeta, arrays: ReadonlyMap<string, NamedArray>): void {
+    this.lr = applyStates(path, meta, arrays, this.optimizer, this.slots);
   }
 
   /** Frees the optimizer state (momentum, Adam moments). Parameters stay with their network. */

@@ -66,6 +66,18 @@ export const trainOptions = {
   },
   json: { type: 'boolean', default: false, describe: 'Print one JSON object per epoch on stdout instead of the epoch line' },
   quiet: { type: 'boolean', default: false, describe: 'No progress bar or status notes, even on a terminal' },
+  'checkpoint-dir': {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Write a checkpoint (parameters, optimizer, data order, metrics) after every epoch and on Ctrl+C into this directory',
+  },
+  keep: { requiresArg: true, default: 3, coerce: positiveInt('keep'), describe: 'Checkpoints to keep in --checkpoint-dir (the newest)' },
+  resume: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Continue the run whose checkpoints are in this directory (same options; checkpoints keep going there)',
+  },
+  limit: { requiresArg: true, hidden: true, coerce: (raw: unknown) => (raw === undefined ? undefined : positiveInt('limit')(raw)), describe: 'Testing aid: use only the first N examples of each split' },
 } satisfies Record<string, Options>;
 
 /** Cross-option checks yargs cannot express; throws ConfigError with the fix. */
@@ -90,11 +102,13 @@ export const trainCommand = makeCommand({
   describe: 'Train softmax regression on Fashion-MNIST and print the textbook epoch lines',
   builder: (y) => y.options(trainOptions).check(checkTrainOptions),
   handler: async (args) => {
-    const [{ runTrain }, { rootLogger }, { defaultRunDir }] = await Promise.all([
+    const [{ runTrain }, { rootLogger }, { defaultRunDir }, { trapSignals }] = await Promise.all([
       import('../../loop/run.js'),
       import('../logger.js'),
       import('../../loop/run-dir.js'),
+      import('../signals.js'),
     ]);
+    const trap = trapSignals((line) => void process.stderr.write(`softmax: ${line}\n`));
     const logger = rootLogger({ level: args.logLevel, file: args.logFile });
     await runTrain(
       {
@@ -109,8 +123,12 @@ export const trainCommand = makeCommand({
         checkLeaks: args.checkLeaks,
         out: args.out ?? defaultRunDir(),
         json: args.json,
+        checkpointDir: args.checkpointDir,
+        keep: args.keep,
+        resume: args.resume,
+        limit: args.limit,
       },
-      { logger, progressStream: showProgress(args) ? process.stdout : undefined },
-    );
+      { logger, progressStream: showProgress(args) ? process.stdout : undefined, signal: trap.signal },
+    ).finally(() => trap.release());
   },
 });

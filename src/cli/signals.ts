@@ -1,0 +1,33 @@
+/**
+ * SIGINT / SIGTERM during `softmax train`: the first one aborts an `AbortSignal` the training loop
+ * checks after every batch (it then writes a checkpoint and stops with exit code 130 / 143); a second
+ * one restores the default action and re-raises, ending the process at once. Atomic writes mean even
+ * that leaves no partial checkpoint in place. Only the CLI installs handlers; the library just reads
+ * the signal.
+ */
+
+export interface SignalTrap {
+  readonly signal: AbortSignal;
+  /** Removes the handlers (call when training is over). */
+  release(): void;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+export function trapSignals(notice: (line: string) => void): SignalTrap {
+  const controller = new AbortController();
+  const release = (): void => {
+    for (const s of SIGNALS) process.off(s, onSignal);
+  };
+  function onSignal(sig: NodeJS.Signals): void {
+    if (controller.signal.aborted) {
+      release();
+      process.kill(process.pid, sig);
+      return;
+    }
+    notice(`${sig}: finishing the current batch and writing a checkpoint; press Ctrl+C again to stop at once`);
+    controller.abort(sig);
+  }
+  for (const s of SIGNALS) process.on(s, onSignal);
+  return { signal: controller.signal, release };
+}
