@@ -97,10 +97,15 @@ export async function readFashionMnist(
 ): Promise<ArrayDataset> {
   await assertDirectory(root, dataset);
   const split = dataset.files[train ? 'train' : 'test'];
-  const [imageFile, labelFile] = await Promise.all([
+  // Read both at once, but report a failure of the images file before one of the labels file, so
+  // the error does not depend on which read finished first.
+  const [images, labelsRead] = await Promise.allSettled([
     readIdxFile(root, split.images, { verify, dataset }),
     readIdxFile(root, split.labels, { verify, dataset }),
   ]);
+  if (images.status === 'rejected') throw images.reason;
+  if (labelsRead.status === 'rejected') throw labelsRead.reason;
+  const [imageFile, labelFile] = [images.value, labelsRead.value];
   const { count, pixels } = readImages(imageFile.bytes, imageFile.file, { rows: IMAGE_ROWS, cols: IMAGE_COLS });
   const labels = readLabels(labelFile.bytes, labelFile.file, dataset.classes.length);
   if (labels.length !== count) {
