@@ -59,7 +59,7 @@ export class SoftmaxCrossEntropyLoss extends Loss {
       const indices = (): tf.Tensor => tf.reshape(tf.clipByValue(int, 0, classes - 1), expected);
       let loss: tf.Tensor;
       if (this.sparseLabel && !this.fromLogits && axis === pred.rank - 1) {
-        loss = sparseSoftmaxCrossEntropy(pred, tf.cast(tf.oneHot(indices(), classes), 'float32'));
+        loss = sparseSoftmaxCrossEntropy(pred, tf.oneHot(indices(), classes, 1, 0, 'float32'));
       } else {
         const logp = this.fromLogits ? moveAxisLast(pred, axis) : tf.logSoftmax(moveAxisLast(pred, axis));
         const target = this.sparseLabel
@@ -78,19 +78,23 @@ export class SoftmaxCrossEntropyLoss extends Loss {
  * and its gradient given in one place, `(softmax(pred) − oneHot)·dl`: the same value as
  * `−pick(logSoftmax(pred), label)`, in a handful of operations instead of a tape through logSoftmax.
  */
-const sparseSoftmaxCrossEntropy = tf.customGrad(((pred: tf.Tensor, oneHot: tf.Tensor, save: tf.GradSaveFunc) => {
-  const shifted = tf.sub(pred, tf.max(pred, -1, true));
-  const e = tf.exp(shifted);
-  const s = tf.sum(e, -1, true);
-  save([e, s, oneHot]);
-  return {
-    value: tf.sub(tf.log(s), tf.sum(tf.mul(shifted, oneHot), -1, true)),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [eSaved, sSaved, oneHotSaved] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-      return [tf.mul(tf.sub(tf.div(eSaved, sSaved), oneHotSaved), dy), tf.zerosLike(oneHotSaved)];
-    },
+function sparseSoftmaxCrossEntropy(pred: tf.Tensor, oneHot: tf.Tensor): tf.Tensor {
+  // The one-hot target is a constant: closed over and saved, not an input, so it needs no gradient.
+  const f = (logits: tf.Tensor, save: tf.GradSaveFunc) => {
+    const shifted = tf.sub(logits, tf.max(logits, -1, true));
+    const e = tf.exp(shifted);
+    const s = tf.sum(e, -1, true);
+    save([e, s, oneHot]);
+    return {
+      value: tf.sub(tf.log(s), tf.sum(tf.mul(shifted, oneHot), -1, true)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [eSaved, sSaved, oneHotSaved] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        return tf.mul(tf.sub(tf.div(eSaved, sSaved), oneHotSaved), dy);
+      },
+    };
   };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as (pred: tf.Tensor, oneHot: tf.Tensor) => tf.Tensor;
+  return (tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor)(pred);
+}
 
 /** Gluon's short name. */
 export const SoftmaxCELoss = SoftmaxCrossEntropyLoss;
