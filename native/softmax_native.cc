@@ -73,13 +73,23 @@ Napi::Value GatherRowsU8(const Napi::CallbackInfo& info) {
       return env.Undefined();
     }
   }
-  // A byte has 256 values: divide each once, then copy through the table (same bits, no divisions).
+  // A byte has 256 values: divide each once. When a double multiply by 1/divisor rounds to the same
+  // float for every byte (it does for 255), use it: that loop vectorizes; else copy through the table.
   float table[256];
-  for (int v = 0; v < 256; ++v) table[v] = static_cast<float>(v) / divisor;
+  const double inverse = 1.0 / static_cast<double>(divisor);
+  bool multiplyIsExact = true;
+  for (int v = 0; v < 256; ++v) {
+    table[v] = static_cast<float>(v) / divisor;
+    if (static_cast<float>(static_cast<double>(v) * inverse) != table[v]) multiplyIsExact = false;
+  }
   for (int64_t i = 0; i < count; ++i) {
     const uint8_t* __restrict row = s + static_cast<uint64_t>(idx[i]) * rowSize;
     float* __restrict dst = o + i * rowSize;
-    for (int64_t j = 0; j < rowSize; ++j) dst[j] = table[row[j]];
+    if (multiplyIsExact) {
+      for (int64_t j = 0; j < rowSize; ++j) dst[j] = static_cast<float>(static_cast<double>(row[j]) * inverse);
+    } else {
+      for (int64_t j = 0; j < rowSize; ++j) dst[j] = table[row[j]];
+    }
   }
   return env.Undefined();
 }
