@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
@@ -98,6 +98,14 @@ describe('softmax train: bad flags give one line, exit code 2, no stack', () => 
 
 describe('the softmax executable', () => {
   const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+
+  it('is executable, so npx softmax and the bin link can run it', () => {
+    // npm test rebuilds dist/; tsc writes files without the execute bit, so the build sets it.
+    expect(statSync(CLI).mode & 0o111).toBe(0o111);
+    const r = spawnSync('npx', ['--offline', 'softmax', '--version'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
 
   it('--help and train --help answer without loading TensorFlow.js', () => {
     const probe = spawnSync(
