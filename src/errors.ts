@@ -84,17 +84,21 @@ export class ChecksumError extends SoftmaxError {
   }
 }
 
-/** A file is not a well-formed IDX file of the expected kind. */
-export class IdxFormatError extends SoftmaxError {
-  override name = 'IdxFormatError';
-  override readonly exitCode: number = ExitCode.data;
+/** A failure of one file or directory: `${path}: ${problem}`, both kept as fields. */
+export abstract class FileProblemError extends SoftmaxError {
   constructor(
-    readonly file: string,
+    readonly path: string,
     readonly problem: string,
     options?: { cause?: unknown },
   ) {
-    super(`${file}: ${problem}`, options);
+    super(`${path}: ${problem}`, options);
   }
+}
+
+/** A file is not a well-formed IDX file of the expected kind. */
+export class IdxFormatError extends FileProblemError {
+  override name = 'IdxFormatError';
+  override readonly exitCode: number = ExitCode.data;
 }
 
 /** A data set's files are not where they were looked for. */
@@ -157,16 +161,9 @@ export class DivergenceError extends SoftmaxError {
 }
 
 /** A checkpoint directory holds nothing to resume from, or a checkpoint of an incompatible run. */
-export class CheckpointError extends SoftmaxError {
+export class CheckpointError extends FileProblemError {
   override name = 'CheckpointError';
   override readonly exitCode: number = ExitCode.checkpoint;
-  constructor(
-    readonly path: string,
-    readonly problem: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${path}: ${problem}`, options);
-  }
 }
 
 /** Training stopped on a signal after writing a checkpoint; the message says where and how to resume. */
@@ -185,16 +182,9 @@ export class InterruptedError extends SoftmaxError {
 }
 
 /** A saved model or trainer-state directory is missing, truncated, corrupt, or not one of ours. */
-export class ModelFormatError extends SoftmaxError {
+export class ModelFormatError extends FileProblemError {
   override name = 'ModelFormatError';
   override readonly exitCode: number = ExitCode.model;
-  constructor(
-    readonly path: string,
-    readonly problem: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${path}: ${problem}`, options);
-  }
 }
 
 /** Saved parameters do not fit the network: each entry of `problems` names one key and what differs. */
@@ -210,16 +200,9 @@ export class ModelMismatchError extends SoftmaxError {
 }
 
 /** An image file that is not a decodable image (PNG, JPEG, WebP, GIF, TIFF, AVIF or SVG). */
-export class ImageFormatError extends SoftmaxError {
+export class ImageFormatError extends FileProblemError {
   override name = 'ImageFormatError';
   override readonly exitCode: number = ExitCode.image;
-  constructor(
-    readonly file: string,
-    readonly problem: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${file}: ${problem}`, options);
-  }
 }
 
 /** An output file or directory cannot be created or written (permissions, a file in the way, a full disk). */
