@@ -22,17 +22,14 @@ export type Recording<T extends RecordOutputs> = T & {
 /** Deferred parameters a dry run did not reach (another network's), so later records skip the dry run. */
 const notReached = new WeakSet<Parameter>();
 
-function trainable(): Parameter[] {
-  return liveParameters().filter((p) => p.initialized && p.gradReq === 'write');
-}
-
 /**
  * Runs `fn` under a gradient tape. Output: `fn`'s outputs (owned by the recording) with `backward()`
  * and `dispose()`. The gradient of a vector loss is that of its sum, as in MXNet.
  * Parameters whose initialization is deferred are completed by a first untaped forward pass.
  */
 export function record<T extends RecordOutputs>(fn: () => T): Recording<T> {
-  const pending = liveParameters().filter((p) => p.deferred && !notReached.has(p));
+  let live = liveParameters();
+  const pending = live.filter((p) => p.deferred && !notReached.has(p));
   if (pending.length > 0) {
     // Deferred init creates variables during the forward; the tape needs them before it starts.
     tf.tidy(() => {
@@ -40,9 +37,10 @@ export function record<T extends RecordOutputs>(fn: () => T): Recording<T> {
     });
     // Parameters still deferred belong to blocks `fn` does not use: do not dry-run for them again.
     for (const p of pending) if (p.deferred) notReached.add(p);
+    live = liveParameters(); // the dry run may have made parameters too
   }
-  const stillDeferred = liveParameters().filter((p) => p.deferred);
-  const params = trainable();
+  const stillDeferred = live.filter((p) => p.deferred);
+  const params = live.filter((p) => p.initialized && p.gradReq === 'write');
   let outputs: T | undefined;
   const forward = (): tf.Tensor => {
     const out = fn();
