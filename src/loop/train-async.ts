@@ -5,7 +5,7 @@
  */
 import type { Batch, Net } from './evaluate.js';
 import type { EpochMetrics, EpochPosition, LossFn, TrainCh3Options } from './train.js';
-import { epochRunner, epochSteps } from './train.js';
+import { epochRunner, epochSteps, startOfEpoch } from './train.js';
 
 /** Where to start: the first epoch to run, and how far into it the run already is (mid-epoch resume). */
 export interface StartAt {
@@ -42,7 +42,7 @@ export async function trainCh3Async(
   const { startAt = { epoch: 1 }, signal, onBatch } = options;
   const history: EpochMetrics[] = [];
   for (let epoch = startAt.epoch; epoch <= numEpochs; epoch++) {
-    let p = (epoch === startAt.epoch ? startAt.position : undefined) ?? { batch: 0, lossSum: 0, correct: 0, examples: 0, seconds: 0 };
+    let p = (epoch === startAt.epoch ? startAt.position : undefined) ?? startOfEpoch();
     if (signal?.aborted) {
       await options.onStop?.(epoch, p);
       return history;

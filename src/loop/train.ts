@@ -84,6 +84,11 @@ export interface EpochPosition {
   seconds: number;
 }
 
+/** The position before an epoch's first batch. */
+export function startOfEpoch(): EpochPosition {
+  return { batch: 0, lossSum: 0, correct: 0, examples: 0, seconds: 0 };
+}
+
 /**
  * The batches of one epoch, one training step each (record, backward, `updater.step(actual batch
  * size)`, metrics), disposing every batch; yields the position after each. Continues `start` when
@@ -98,9 +103,9 @@ export function* epochSteps(
   { epoch, start }: { epoch?: number; start?: EpochPosition } = {},
 ): Generator<EpochPosition, void, void> {
   const metric = new Accumulator(3); // sum of losses, correct predictions, examples
-  metric.add(start?.lossSum ?? 0, start?.correct ?? 0, start?.examples ?? 0);
-  let batch = start?.batch ?? 0;
-  let seconds = start?.seconds ?? 0;
+  const from = start ?? startOfEpoch();
+  metric.add(from.lossSum, from.correct, from.examples);
+  let { batch, seconds } = from;
   let t0 = performance.now();
   for (const { X, y } of trainIter) {
     const r = record(() => {
@@ -133,7 +138,7 @@ export function trainEpochCh3(
   updater: Updater,
   onBatch?: (progress: Omit<BatchProgress, 'epoch'>) => void,
 ): [number, number, number] {
-  let p: EpochPosition = { batch: 0, lossSum: 0, correct: 0, examples: 0, seconds: 0 };
+  let p = startOfEpoch();
   for (p of epochSteps(net, trainIter, loss, updater)) onBatch?.(p);
   return [p.lossSum / p.examples, p.correct / p.examples, p.examples];
 }
@@ -157,7 +162,7 @@ export function trainCh3(
   for (let epoch = 1; epoch <= numEpochs; epoch++) {
     let p: EpochPosition | undefined;
     for (p of epochSteps(net, trainIter, loss, updater, { epoch })) options.onBatch?.({ ...p, epoch });
-    const metrics = finish(epoch, p ?? { batch: 0, lossSum: 0, correct: 0, examples: 0, seconds: 0 });
+    const metrics = finish(epoch, p ?? startOfEpoch());
     history.push(metrics);
     options.onEpoch?.(metrics);
   }
