@@ -129,7 +129,7 @@ export class DataLoader implements Iterable<Batch> {
 
   *[Symbol.iterator](): Iterator<Batch> {
     this.epochStart = this.state();
-    const order = Uint32Array.from([...this.carry, ...this.epochOrder()]);
+    const order = this.epochOrder();
     this.carry = [];
     const full = order.length - (order.length % this.batchSize);
     const first = Math.min(this.skip * this.batchSize, order.length);
@@ -142,13 +142,16 @@ export class DataLoader implements Iterable<Batch> {
     else if (this.lastBatch === 'rollover') this.carry = Array.from(order.subarray(full));
   }
 
-  /** `0..count-1`, Fisher–Yates shuffled when `shuffle` is on. */
-  private epochOrder(): number[] {
-    const order = Array.from({ length: this.numExamples }, (_, i) => i);
+  /** The carried-over indices, then `0..count-1` Fisher–Yates shuffled when `shuffle` is on. */
+  private epochOrder(): Uint32Array {
+    const order = new Uint32Array(this.carry.length + this.numExamples);
+    order.set(this.carry);
+    const own = order.subarray(this.carry.length);
+    for (let i = 0; i < own.length; i++) own[i] = i;
     if (this.random === undefined) return order;
-    for (let i = order.length - 1; i > 0; i--) {
+    for (let i = own.length - 1; i > 0; i--) {
       const j = Math.floor(this.random() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
+      [own[i], own[j]] = [own[j] as number, own[i] as number];
     }
     return order;
   }
