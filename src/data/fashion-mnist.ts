@@ -3,10 +3,9 @@
  * images of 10 clothing classes, in MNIST's IDX files. D2L §3.5 image-classification-dataset.
  * Facts (file names, sizes, digests, class names) come from ../shared/DATA.md.
  */
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { assert, ChecksumError, DataNotFoundError, IdxFormatError } from '../errors.js';
+import { assert, DataNotFoundError, IdxFormatError } from '../errors.js';
 import type { ArrayDataset } from './dataset.js';
 import type { DatasetInfo, IdxFileInfo } from './datasets.js';
 import { FASHION_MNIST, FASHION_MNIST_CLASSES, verifyIdxFile } from './datasets.js';
@@ -32,12 +31,6 @@ export function getFashionMnistLabels(labels: ArrayLike<number>): string[] {
 /** `SOFTMAX_DATA_DIR` if set, else the `datasets/fashion-mnist` this package ships (from src/ or dist/). */
 export function defaultDataDir(): string {
   return process.env['SOFTMAX_DATA_DIR'] || path.resolve(__dirname, '../../datasets/fashion-mnist');
-}
-
-/** Throws `ChecksumError` unless `bytes` hash to `expected` (hex SHA-256). */
-export function verifySha256(bytes: Uint8Array, file: string, expected: string): void {
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== expected) throw new ChecksumError(file, expected, actual);
 }
 
 /** `pending`'s value, or undefined if it failed because the path does not exist. */

@@ -19,7 +19,6 @@ export {
   getFashionMnistLabels,
   readFashionMnist,
   readIdxFile,
-  verifySha256,
 } from './fashion-mnist.js';
 export type { FashionMnistItem, FashionMnistOptions, IdxFileInfo, Transform } from './fashion-mnist.js';
 export { MAX_IDX_BYTES, encodeIdx, gunzipIfCompressed, parseIdx, readImages, readLabels } from './idx.js';
