@@ -1,6 +1,6 @@
 /**
  * The concise loss and its custom gradient give the same numbers on every backend that loads here
- * (a wasm kernel quirk once made them differ: its OneHot ignores a float32 dtype).
+ * (a wasm kernel quirk once made them differ: its OneHot ignored a float32 dtype; see wasm-fixes.ts).
  */
 import { record } from '../../src/autograd/record.js';
 import { backendNames, initBackend, tf } from '../../src/backend/index.js';
@@ -43,6 +43,20 @@ it('SoftmaxCrossEntropyLoss: same loss and gradients on cpu, blas and wasm', asy
     for (const key of ['l', 'dW', 'db'] as const) {
       got[key].forEach((v, i) => expect(Math.abs(v - (reference![key][i] ?? NaN))).toBeLessThan(1e-6));
     }
+  }
+  await initBackend('cpu');
+});
+
+it('tf.oneHot with a float32 dtype gives 0 and 1 on every backend', async () => {
+  for (const backend of backendNames()) {
+    try {
+      await initBackend(backend);
+    } catch {
+      continue;
+    }
+    const t = tf.oneHot(tf.tensor1d([1, 2], 'int32'), 3, 1, 0, 'float32');
+    expect([backend, t.dtype, Array.from(t.dataSync())]).toEqual([backend, 'float32', [0, 1, 0, 0, 0, 1]]);
+    t.dispose();
   }
   await initBackend('cpu');
 });

@@ -12,6 +12,7 @@ import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import { BackendError } from '../errors.js';
 import { registerBlasBackend } from './blas/index.js';
+import { fixWasmOneHot } from './wasm-fixes.js';
 
 export { tf };
 
@@ -47,6 +48,7 @@ const providers: BackendProvider[] = [
     load() {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('@tensorflow/tfjs-backend-wasm');
+      fixWasmOneHot();
     },
   },
   {

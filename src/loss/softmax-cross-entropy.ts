@@ -59,8 +59,7 @@ export class SoftmaxCrossEntropyLoss extends Loss {
       const indices = (): tf.Tensor => tf.reshape(tf.clipByValue(int, 0, classes - 1), expected);
       let loss: tf.Tensor;
       if (this.sparseLabel && !this.fromLogits && axis === pred.rank - 1) {
-        // oneHot then cast, not oneHot(..., 'float32'): the wasm backend's OneHot kernel writes int32 whatever the dtype.
-        loss = sparseSoftmaxCrossEntropy(pred, tf.cast(tf.oneHot(indices(), classes), 'float32'));
+        loss = sparseSoftmaxCrossEntropy(pred, tf.oneHot(indices(), classes, 1, 0, 'float32'));
       } else {
         const logp = this.fromLogits ? moveAxisLast(pred, axis) : tf.logSoftmax(moveAxisLast(pred, axis));
         const target = this.sparseLabel
