@@ -21,8 +21,15 @@ interface Exit {
   stderr: string;
 }
 
-/** Runs `softmax train ...args`; `interrupt` sends signals once stdout shows `after` (then a random delay). */
-function train(args: string[], interrupt?: { after: string; signals: NodeJS.Signals[]; maxDelayMs: number }): Promise<Exit> {
+/**
+ * Runs `softmax train ...args`; `interrupt` sends signals once stdout shows `after` and, if given, the
+ * file `whenExists` exists (the epoch line is printed before that epoch's checkpoint is written), then
+ * after a random delay.
+ */
+function train(
+  args: string[],
+  interrupt?: { after: string; whenExists?: string; signals: NodeJS.Signals[]; maxDelayMs: number },
+): Promise<Exit> {
   const child = spawn(process.execPath, [CLI, 'train', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -31,8 +38,12 @@ function train(args: string[], interrupt?: { after: string; signals: NodeJS.Sign
     stdout += d.toString();
     if (armed && interrupt !== undefined && stdout.includes(interrupt.after)) {
       armed = false;
-      const delay = Math.random() * interrupt.maxDelayMs;
-      setTimeout(() => interrupt.signals.forEach((s) => child.kill(s)), delay);
+      const fire = (): void => void interrupt.signals.forEach((s) => child.kill(s));
+      const ready = (): void => {
+        if (interrupt.whenExists !== undefined && !existsSync(interrupt.whenExists)) setTimeout(ready, 10);
+        else setTimeout(fire, Math.random() * interrupt.maxDelayMs);
+      };
+      ready();
     }
   });
   child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
@@ -71,7 +82,7 @@ describe('kill, interrupt and resume', () => {
   it('SIGKILL at a random batch after epoch 1, then --resume: same epoch lines, same parameters', async () => {
     const root = tmp();
     const ckpt = join(root, 'ckpt');
-    const killed = await train([...BASE, '--checkpoint-dir', ckpt, '--out', join(root, 'a')], { after: 'epoch 1,', signals: ['SIGKILL'], maxDelayMs: 700 });
+    const killed = await train([...BASE, '--checkpoint-dir', ckpt, '--out', join(root, 'a')], { after: 'epoch 1,', whenExists: join(ckpt, 'epoch-0001'), signals: ['SIGKILL'], maxDelayMs: 700 });
     expect(killed.signal).toBe('SIGKILL');
     const out = join(root, 'b');
     const resumed = await train([...BASE, '--resume', ckpt, '--out', out]);
