@@ -28,3 +28,15 @@ it('refuses an index past the last row instead of reading outside the data', () 
   // Without the addon the JavaScript path reads zeros past the end rather than throwing.
   if (!threw) expect(Array.from(run().subarray(4))).toEqual([0, 0, 0, 0]);
 });
+
+it('fills a given array (a pooled one, say) and refuses one too small for the rows', () => {
+  const src = Uint8Array.from([0, 51, 102, 153, 204, 255]);
+  for (const useNative of [true, false]) {
+    const out = new Float32Array(6).fill(-1);
+    expect(gatherRowsU8(src, 3, Uint32Array.from([1, 0]), 0, 2, 255, { out, useNative })).toBe(out);
+    expect(Array.from(out)).toEqual([153, 204, 255, 0, 51, 102].map((v) => Math.fround(v / 255)));
+    expect(() => gatherRowsU8(src, 3, Uint32Array.from([1, 0]), 0, 2, 255, { out: new Float32Array(5), useNative })).toThrow(
+      /out holds 5 values, fewer than 6/,
+    );
+  }
+});

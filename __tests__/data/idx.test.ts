@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { IdxFormatError } from '../../src/errors.js';
-import { encodeIdx, parseIdx, readImages, readLabels } from '../../src/data/idx.js';
+import { encodeIdx, gunzipIfCompressed, gunzipIfCompressedAsync, parseIdx, readImages, readLabels } from '../../src/data/idx.js';
 
 const IMAGES = 'train-images-idx3-ubyte';
 const LABELS = 'train-labels-idx1-ubyte';
@@ -128,5 +128,35 @@ describe('readImages / readLabels', () => {
   ])('%s → IdxFormatError', (_, read, message) => {
     expect(read).toThrow(IdxFormatError);
     expect(read).toThrow(message);
+  });
+});
+
+describe('gunzipIfCompressed / gunzipIfCompressedAsync', () => {
+  // Big enough that the size in the gzip trailer sets zlib's chunk size (one chunk, no copy).
+  const payload = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 251);
+  const trailerSays = (gz: Uint8Array, size: number): Uint8Array => {
+    const copy = Uint8Array.from(gz);
+    new DataView(copy.buffer).setUint32(copy.length - 4, size, true);
+    return copy;
+  };
+
+  test('both give the content, sync and on the thread pool; plain bytes come back as they are', async () => {
+    const gz = gzipSync(payload);
+    expect(Buffer.compare(Buffer.from(gunzipIfCompressed(gz, 'f')), Buffer.from(payload))).toBe(0);
+    expect(Buffer.compare(Buffer.from(await gunzipIfCompressedAsync(gz, 'f')), Buffer.from(payload))).toBe(0);
+    expect(await gunzipIfCompressedAsync(payload, 'f')).toBe(payload);
+  });
+
+  test.each([
+    ['smaller', 10],
+    ['larger', 2 ** 32 - 1],
+  ])('a trailer stating a %s size is only a hint: the damage is reported, memory is not reserved for it', async (_, size) => {
+    const lying = trailerSays(gzipSync(payload), size);
+    expect(() => gunzipIfCompressed(lying, 'f')).toThrow(/f: corrupt gzip stream \(incorrect length check\)/);
+    await expect(gunzipIfCompressedAsync(lying, 'f')).rejects.toThrow(IdxFormatError);
+  });
+
+  test('the async path refuses a stream inflating past maxBytes too', async () => {
+    await expect(gunzipIfCompressedAsync(gzipSync(payload), 'bomb', 1000)).rejects.toThrow(/bomb: decompresses to more than 1000 bytes/);
   });
 });

@@ -1,10 +1,12 @@
 /** `softmax train --out DIR` writes its run directory; --json prints one object per epoch; progress only on a TTY. */
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { showProgress } from '../../src/cli/commands/train.js';
 import { FASHION_MNIST_CLASSES } from '../../src/data/fashion-mnist.js';
 import { silentLogger } from '../../src/logger.js';
+import { OutputError } from '../../src/errors.js';
+import { RunDir } from '../../src/loop/run-dir.js';
 import { runTrain } from '../../src/loop/run.js';
 import type { TrainArgs } from '../../src/loop/run.js';
 import { loadModel } from '../../src/io/model.js';
@@ -54,5 +56,29 @@ describe('the run directory', () => {
     expect(showProgress({ quiet: false, json: false }, {})).toBe(false);
     expect(showProgress({ quiet: true, json: false }, { isTTY: true })).toBe(false);
     expect(showProgress({ quiet: false, json: true }, { isTTY: true })).toBe(false);
+  });
+});
+
+describe('RunDir curves, drawn in the background', () => {
+  const epoch = (n: number) => ({ epoch: n, loss: 1 / n, trainAcc: 0.5 + n / 20, testAcc: 0.5 + n / 25, seconds: 1, examples: 100, numTensors: 0 });
+
+  it('addEpoch returns before the drawing is done; settle waits until the curves show every epoch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'softmax-run-'));
+    const run = await RunDir.create(dir, { title: 't', epochs: 3 });
+    for (const n of [1, 2, 3]) await run.addEpoch(epoch(n)); // back to back: drawings coalesce
+    expect(readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+    await run.settle();
+    expect(svgTexts(join(dir, 'curves.svg'))).toEqual(expect.arrayContaining(['after epoch 3']));
+    expect(pngSize(join(dir, 'curves.png')).width).toBeGreaterThan(800);
+    expect(readdirSync(dir).sort()).toEqual(['curves.png', 'curves.svg', 'metrics.jsonl']); // no temporary files left
+  });
+
+  it('a drawing that cannot be written fails settle and the next epoch with OutputError', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'softmax-run-'));
+    const run = await RunDir.create(dir, { title: 't', epochs: 2 });
+    mkdirSync(join(dir, 'curves.svg')); // a directory where the file goes: the rename fails
+    await run.addEpoch(epoch(1));
+    await expect(run.settle()).rejects.toThrow(OutputError);
+    await expect(run.addEpoch(epoch(2))).rejects.toThrow(/Cannot write .*curves\.svg/);
   });
 });

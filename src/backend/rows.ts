@@ -22,7 +22,7 @@ function nativeKernels(): NativeKernels | null {
 
 /**
  * `out[i, :] = src[indices[start + i], :] / divisor` for `count` rows of `rowSize` values.
- * Output: a new Float32Array of `count · rowSize` values.
+ * Output: a Float32Array of `count · rowSize` values (`options.out` when given, else a new one).
  */
 export function gatherRowsU8(
   src: Uint8Array,
@@ -31,9 +31,10 @@ export function gatherRowsU8(
   start: number,
   count: number,
   divisor: number,
-  options: { useNative?: boolean } = {},
+  options: { useNative?: boolean; out?: Float32Array } = {},
 ): Float32Array {
-  const out = new Float32Array(count * rowSize);
+  const out = options.out ?? new Float32Array(count * rowSize);
+  if (out.length < count * rowSize) throw new RangeError(`gatherRowsU8: out holds ${out.length} values, fewer than ${count * rowSize}`);
   const kernels = options.useNative === false ? null : nativeKernels();
   if (kernels !== null) {
     kernels.gatherRowsU8(src, rowSize, indices, start, count, divisor, out);

@@ -3,6 +3,7 @@
  * D2L §3.5 (reading a minibatch) and its `load_data_fashion_mnist`.
  */
 import { tf } from '../backend/index.js';
+import { Float32Pool } from '../backend/batch-pool.js';
 import { gatherRowsU8 } from '../backend/rows.js';
 import { assert } from '../errors.js';
 import type { Generator, GeneratorState } from '../random.js';
@@ -66,6 +67,8 @@ export class DataLoader implements Iterable<Batch> {
   private epochStart: LoaderState | undefined;
   /** Batches the next epoch skips (set by `restore` to resume mid-epoch). */
   private skip = 0;
+  /** The arrays batches are built in, reused once the batches are disposed (see `Float32Pool`). */
+  private readonly pool = new Float32Pool();
 
   constructor(
     readonly dataset: ArrayDataset,
@@ -160,10 +163,10 @@ export class DataLoader implements Iterable<Batch> {
   private batch(order: Uint32Array, start: number, end: number): Batch {
     const { images, labels, featureSize } = this.dataset;
     const size = end - start;
-    const features = gatherRowsU8(images, featureSize, order, start, size, 255);
+    const features = gatherRowsU8(images, featureSize, order, start, size, 255, { out: this.pool.take(size * featureSize) });
     const targets = new Int32Array(size);
     for (let row = 0; row < size; row++) targets[row] = labels[order[start + row] ?? 0] ?? 0;
-    return { X: tf.tensor2d(features, [size, featureSize], 'float32'), y: tf.tensor1d(targets, 'int32') };
+    return { X: this.pool.tensor<tf.Rank.R2>(features, [size, featureSize]), y: tf.tensor1d(targets, 'int32') };
   }
 }
 

@@ -9,7 +9,7 @@ import { assert, DataNotFoundError, IdxFormatError } from '../errors.js';
 import type { ArrayDataset } from './dataset.js';
 import type { DatasetInfo, IdxFileInfo } from './datasets.js';
 import { FASHION_MNIST, FASHION_MNIST_CLASSES, verifyIdxFile } from './datasets.js';
-import { gunzipIfCompressed, readImages, readLabels } from './idx.js';
+import { gunzipIfCompressedAsync, readImages, readLabels } from './idx.js';
 
 export { FASHION_MNIST_CLASSES, FASHION_MNIST_FILES } from './datasets.js';
 export type { IdxFileInfo } from './datasets.js';
@@ -65,7 +65,7 @@ export async function readIdxFile(
     const file = path.join(root, name);
     const stored = await unlessMissing(readFile(file));
     if (stored === undefined) continue;
-    const bytes = gunzipIfCompressed(stored, file);
+    const bytes = await gunzipIfCompressedAsync(stored, file);
     if (verify) verifyIdxFile(stored, bytes, info, file);
     return { file, bytes };
   }

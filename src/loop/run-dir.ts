@@ -46,6 +46,10 @@ export function versions(): Record<string, string> {
 
 export class RunDir {
   private readonly history: EpochMetrics[] = [];
+  /** The curves being drawn in the background, if any; whether to draw again after; the first failure. */
+  private plotting: Promise<void> | null = null;
+  private plotAgain = false;
+  private plotError: unknown = undefined;
 
   private constructor(
     readonly dir: string,
@@ -70,11 +74,47 @@ export class RunDir {
     await writeFileAtomic(path.join(this.dir, 'run.json'), `${JSON.stringify(info, null, 2)}\n`);
   }
 
-  /** Records a finished epoch: rewrites metrics.jsonl and the curves. */
+  /**
+   * Records a finished epoch: rewrites metrics.jsonl, and starts redrawing the curves in the background
+   * (rasterized off this thread, so training goes on meanwhile; a drawing still running when the next
+   * epoch ends is followed by one with the newest figures). A failed drawing is thrown by the next
+   * `addEpoch` or by `settle`.
+   */
   async addEpoch(m: EpochMetrics): Promise<void> {
     this.history.push(m);
+    this.throwPlotError();
     await this.writeMetrics();
-    await plotCurves(this.history, path.join(this.dir, 'curves'), { title: this.title, epochs: this.epochs });
+    this.plot();
+  }
+
+  /** Waits until the curves show every epoch recorded; throws a failed drawing's error. */
+  async settle(): Promise<void> {
+    while (this.plotting !== null) await this.plotting;
+    this.throwPlotError();
+  }
+
+  private plot(): void {
+    if (this.plotting !== null) {
+      this.plotAgain = true;
+      return;
+    }
+    const file = path.join(this.dir, 'curves');
+    this.plotting = plotCurves([...this.history], file, { title: this.title, epochs: this.epochs })
+      .then(
+        () => undefined,
+        (err: unknown) => void (this.plotError ??= err),
+      )
+      .finally(() => {
+        this.plotting = null;
+        if (this.plotAgain && this.plotError === undefined) {
+          this.plotAgain = false;
+          this.plot();
+        }
+      });
+  }
+
+  private throwPlotError(): void {
+    if (this.plotError !== undefined) throw this.plotError;
   }
 
   private async writeMetrics(): Promise<void> {

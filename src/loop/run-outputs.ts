@@ -61,6 +61,11 @@ export class TrainOutputs {
     await this.run?.addEpoch(m);
   };
 
+  /** Waits for the curves being drawn in the background (see `RunDir.addEpoch`); throws if that failed. */
+  async settle(): Promise<void> {
+    await this.run?.settle();
+  }
+
   /** Saves the model (a scratch model as its equivalent Dense network) into the run directory. */
   async saveModel(model: Block | SoftmaxRegressionScratch, meta: Partial<ModelMeta>): Promise<string | undefined> {
     if (this.run === undefined) return undefined;
@@ -81,6 +86,7 @@ export class TrainOutputs {
   async finish(info: { args: object; backend: string; seed: number; dataset: DatasetInfo; dataDir?: string | undefined; history: EpochMetrics[]; examplesPerSec: number; startedAt: Date }): Promise<void> {
     this.progress?.clear();
     if (this.run === undefined) return;
+    await this.run.settle();
     const last = info.history[info.history.length - 1];
     const files = [info.dataset.files.train.images, info.dataset.files.train.labels, info.dataset.files.test.images, info.dataset.files.test.labels];
     await this.run.writeRunJson({

@@ -134,8 +134,10 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
       await onEpoch(m);
     }
     const signal = deps.signal;
-    const onStop = (epoch: number, p: EpochPosition): Promise<never> =>
-      checkpoints.interrupted(signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT', epoch, p, history, parts);
+    const onStop = async (epoch: number, p: EpochPosition): Promise<never> => {
+      await outputs.settle().catch(() => undefined); // the curves of the epochs done; the stop is what is reported
+      return checkpoints.interrupted(signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT', epoch, p, history, parts);
+    };
     await trainCh3Async(model.net, trainIter, testIter, model.loss, args.epochs, args.batchSize, {
       ...model.updater,
       logger,
@@ -150,6 +152,9 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
     modelDir = await outputs.saveModel(model.saveable, meta);
   } finally {
     model.dispose();
+    // Leave no drawing half done, on failure too. A drawing's error is thrown again by `finish`; after
+    // a failure it is secondary to the error in flight.
+    await outputs.settle().catch(() => undefined);
   }
   const examplesPerSec = examplesPerSecond(history);
   (args.json ? notice : print)(`${examplesPerSec.toFixed(1)} examples/sec on ${backend.name}`);

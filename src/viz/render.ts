@@ -4,7 +4,7 @@
  * the same on every machine whatever fonts it has installed.
  */
 import * as path from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, renderAsync } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { compile } from 'vega-lite';
@@ -37,14 +37,20 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
+const resvgOptions = (scale: number) => ({
+  fitTo: { mode: 'zoom' as const, value: scale },
+  font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: FONT, sansSerifFamily: FONT },
+  background: 'white',
+});
+
 /** PNG bytes of an SVG, at `scale` times its size (2 = sharp on high-density screens). */
 export function svgToPng(svg: string, scale = 2): Uint8Array {
-  const resvg = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: scale },
-    font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: FONT, sansSerifFamily: FONT },
-    background: 'white',
-  });
-  return resvg.render().asPng();
+  return new Resvg(svg, resvgOptions(scale)).render().asPng();
+}
+
+/** `svgToPng` on a thread of libuv's pool: the same bytes, while this thread goes on (e.g. training). */
+export async function svgToPngAsync(svg: string, scale = 2): Promise<Uint8Array> {
+  return (await renderAsync(svg, resvgOptions(scale))).asPng();
 }
 
 /** Where a chart went. */
@@ -66,7 +72,7 @@ export async function writeChart(spec: TopLevelSpec, base: string, formats: read
   }
   if (formats.includes('png')) {
     out.png = `${base}.png`;
-    await writeFileAtomic(out.png, svgToPng(svg));
+    await writeFileAtomic(out.png, await svgToPngAsync(svg));
   }
   return out;
 }
