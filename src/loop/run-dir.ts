@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '../backend/index.js';
 import { ensureDir, writeFileAtomic } from '../io/atomic.js';
-import { plotCurves } from '../viz/curves.js';
+import { CurvesPlotter } from '../viz/curves-plotter.js';
 import type { EpochMetrics } from './train.js';
 
 /** `runs/2026-11-23T22-51-03` for a run started at that (local) time; `:` is not allowed on Windows. */
@@ -50,6 +50,7 @@ export class RunDir {
   private plotting: Promise<void> | null = null;
   private plotAgain = false;
   private plotError: unknown = undefined;
+  private readonly plotter = new CurvesPlotter();
 
   private constructor(
     readonly dir: string,
@@ -76,7 +77,7 @@ export class RunDir {
 
   /**
    * Records a finished epoch: rewrites metrics.jsonl, and starts redrawing the curves in the background
-   * (rasterized off this thread, so training goes on meanwhile; a drawing still running when the next
+   * (on a worker thread, `CurvesPlotter`, so training goes on meanwhile; a drawing still running when the next
    * epoch ends is followed by one with the newest figures). A failed drawing is thrown by the next
    * `addEpoch` or by `settle`.
    */
@@ -87,9 +88,10 @@ export class RunDir {
     this.plot();
   }
 
-  /** Waits until the curves show every epoch recorded; throws a failed drawing's error. */
+  /** Waits until the curves show every epoch recorded, then stops the drawing worker; throws a failed drawing's error. */
   async settle(): Promise<void> {
     while (this.plotting !== null) await this.plotting;
+    await this.plotter.close();
     this.throwPlotError();
   }
 
@@ -99,7 +101,8 @@ export class RunDir {
       return;
     }
     const file = path.join(this.dir, 'curves');
-    this.plotting = plotCurves([...this.history], file, { title: this.title, epochs: this.epochs })
+    this.plotting = this.plotter
+      .plot([...this.history], file, { title: this.title, epochs: this.epochs })
       .then(
         () => undefined,
         (err: unknown) => void (this.plotError ??= err),

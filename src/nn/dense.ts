@@ -95,7 +95,7 @@ export class Dense extends Block {
       ShapeError,
     );
     return tf.tidy(() => {
-      const x2d = tf.reshape(x, [-1, features]);
+      const x2d = x.rank === 2 ? x : tf.reshape(x, [-1, features]); // already [batch, features]: no op
       // matMul then add, not tf.fused.matMul: the fused op's gradient also computes d/dx (a second
       // large product nobody needs), where matMul's gradient is evaluated only for what requires it.
       let y = tf.matMul(x2d, this.weight.data(), false, true);

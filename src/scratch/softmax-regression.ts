@@ -37,7 +37,9 @@ export function crossEntropy(yHat: tf.Tensor, y: tf.Tensor): tf.Tensor {
     ShapeError,
   );
   return tf.tidy(() => {
-    const picked = tf.sum(tf.mul(yHat, tf.oneHot(tf.cast(tf.reshape(y, [-1]), 'int32'), yHat.shape[1] ?? 0)), 1);
+    const labels = y.rank === 1 && y.dtype === 'int32' ? y : tf.cast(tf.reshape(y, [-1]), 'int32');
+    // A float32 one-hot: multiplied with yHat as is (an int32 one would be cast there, forward and back).
+    const picked = tf.sum(tf.mul(yHat, tf.oneHot(labels, yHat.shape[1] ?? 0, 1, 0, 'float32')), 1);
     return tf.neg(tf.log(tf.maximum(picked, TINY)));
   });
 }
@@ -75,7 +77,7 @@ export class SoftmaxRegressionScratch {
   /** Input: float32 `[batch, ...]` with numInputs features; output: probabilities `[batch, numOutputs]`. */
   forward(X: tf.Tensor): tf.Tensor {
     return tf.tidy(() =>
-      softmax(tf.add(tf.matMul(tf.reshape(X, [-1, this.numInputs]), this.W.data()), this.b.data())),
+      softmax(tf.add(tf.matMul(X.rank === 2 && X.shape[1] === this.numInputs ? X : tf.reshape(X, [-1, this.numInputs]), this.W.data()), this.b.data())),
     );
   }
 

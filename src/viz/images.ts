@@ -3,7 +3,11 @@
  * a caption under each. Each image becomes a PNG (sharp, nearest-neighbour upscaling so the pixels stay
  * crisp) embedded in a vega-lite image mark; captions are text marks, red where marked.
  */
-import sharp from 'sharp';
+import type Sharp from 'sharp';
+
+// Loaded on first use (about 70 ms): only image commands need it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sharp = (...args: Parameters<typeof Sharp>): ReturnType<typeof Sharp> => (require('sharp') as typeof Sharp)(...args);
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartFiles } from './render.js';
 import { chartTarget, writeChart } from './render.js';

@@ -4,11 +4,21 @@
  * the same on every machine whatever fonts it has installed.
  */
 import * as path from 'node:path';
-import { Resvg, renderAsync } from '@resvg/resvg-js';
-import * as vega from 'vega';
+import type * as ResvgModule from '@resvg/resvg-js';
+import type * as VegaModule from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
-import { compile } from 'vega-lite';
+import type * as VegaLiteModule from 'vega-lite';
 import { writeFileAtomic } from '../io/atomic.js';
+
+// Loaded on first use: together they take about 150 ms to load, and a training run (which draws on a
+// worker thread) needs none of them on its own thread.
+let libs: { vega: typeof VegaModule; vegaLite: typeof VegaLiteModule; resvg: typeof ResvgModule } | undefined;
+function chartLibs(): NonNullable<typeof libs> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  libs ??= { vega: require('vega'), vegaLite: require('vega-lite'), resvg: require('@resvg/resvg-js') };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return libs;
+}
 
 /** The font every chart uses; its TTF files ship with the `dejavu-fonts-ttf` package. */
 export const FONT = 'DejaVu Sans';
@@ -28,7 +38,8 @@ export const CHART_CONFIG = {
 
 /** The SVG text of a vega-lite spec. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const { spec: vgSpec } = compile({ ...spec, config: { ...CHART_CONFIG, ...spec.config } });
+  const { vega, vegaLite } = chartLibs();
+  const { spec: vgSpec } = vegaLite.compile({ ...spec, config: { ...CHART_CONFIG, ...spec.config } });
   const view = new vega.View(vega.parse(vgSpec), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -45,12 +56,12 @@ const resvgOptions = (scale: number) => ({
 
 /** PNG bytes of an SVG, at `scale` times its size (2 = sharp on high-density screens). */
 export function svgToPng(svg: string, scale = 2): Uint8Array {
-  return new Resvg(svg, resvgOptions(scale)).render().asPng();
+  return new (chartLibs().resvg.Resvg)(svg, resvgOptions(scale)).render().asPng();
 }
 
 /** `svgToPng` on a thread of libuv's pool: the same bytes, while this thread goes on (e.g. training). */
 export async function svgToPngAsync(svg: string, scale = 2): Promise<Uint8Array> {
-  return (await renderAsync(svg, resvgOptions(scale))).asPng();
+  return (await chartLibs().resvg.renderAsync(svg, resvgOptions(scale))).asPng();
 }
 
 /** Where a chart went. */

@@ -6,9 +6,9 @@
  * cpu kernel. The cpu kernels spend most of their time in a general index-mapping loop instead.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { MathBackendBlas } from './index.js';
 
-type Args = { inputs: tf.NamedTensorInfoMap; backend: MathBackendCPU; attrs?: tf.NamedAttrMap };
+type Args = { inputs: tf.NamedTensorInfoMap; backend: MathBackendBlas; attrs?: tf.NamedAttrMap };
 type Op = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'sqdiff';
 
 const binaryOps: [string, Op][] = [
@@ -43,9 +43,13 @@ function apply(op: Op, l: Float32Array, r: Float32Array, out: Float32Array): voi
   }
 }
 
-/** `small` laid out over `big`'s `size` elements (`n` = big's last dimension). */
+/** Scratch for `expand`: read at once by `apply` inside the same kernel call, never handed out. */
+let scratch = new Float32Array(0);
+
+/** `small` laid out over `big`'s `size` elements (`n` = big's last dimension), in a reused buffer. */
 function expand(how: 'scalar' | 'row' | 'col', small: Float32Array, size: number, n: number): Float32Array {
-  const e = new Float32Array(size);
+  if (scratch.length < size) scratch = new Float32Array(Math.max(size, 2 * scratch.length));
+  const e = scratch.subarray(0, size);
   if (how === 'scalar') e.fill(small[0] as number);
   else if (how === 'row') for (let i = 0; i < size; i += n) e.set(small.subarray(0, n), i);
   else for (let r = 0, i = 0; i < size; r++, i += n) e.fill(small[r] as number, i, i + n);
@@ -86,11 +90,11 @@ function binaryKernel(name: string, op: Op): tf.KernelConfig {
       if (how === null || (how === 'scalar' && small.shape.length > big.shape.length)) return fallback(args);
       const x = backend.data.get(big.dataId).values as Float32Array;
       const s = backend.data.get(small.dataId).values as Float32Array;
-      const out = new Float32Array(x.length);
+      const out = backend.allocFloat32(x.length);
       const full = how === 'same' ? s : expand(how, s, x.length, big.shape[big.shape.length - 1] ?? 1);
       if (aBig) apply(op, x, full, out);
       else apply(op, full, x, out);
-      return backend.makeTensorInfo(big.shape, 'float32', out);
+      return backend.outputInfo(big.shape, out);
     },
   };
 }
@@ -110,7 +114,7 @@ function sumKernel(): tf.KernelConfig {
       const [m, n] = x.shape as [number, number];
       const v = backend.data.get(x.dataId).values as Float32Array;
       const rows = axes[0] === 1;
-      const out = new Float32Array(rows ? m : n);
+      const out = backend.allocFloat32(rows ? m : n);
       if (rows) {
         for (let i = 0; i < m; i++) {
           let acc = 0;
@@ -124,7 +128,7 @@ function sumKernel(): tf.KernelConfig {
         out.set(acc);
       }
       const shape = keepDims ? (rows ? [m, 1] : [1, n]) : [rows ? m : n];
-      return backend.makeTensorInfo(shape, 'float32', out);
+      return backend.outputInfo(shape, out);
     },
   };
 }

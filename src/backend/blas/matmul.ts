@@ -4,17 +4,17 @@
  * applied in place; any other case runs the cpu backend's kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { MathBackendBlas } from './index.js';
 import type { NativeKernels } from './native.js';
 
-type Args = { inputs: tf.NamedTensorInfoMap; backend: MathBackendCPU; attrs?: tf.NamedAttrMap };
+type Args = { inputs: tf.NamedTensorInfoMap; backend: MathBackendBlas; attrs?: tf.NamedAttrMap };
 
-function values(backend: MathBackendCPU, t: tf.TensorInfo): Float32Array {
+function values(backend: MathBackendBlas, t: tf.TensorInfo): Float32Array {
   return backend.data.get(t.dataId).values as Float32Array;
 }
 
 /** op(A)·op(B) for every batch; null when the inputs are not plain float32 (the caller falls back). */
-function product(native: NativeKernels, backend: MathBackendCPU, a: tf.TensorInfo, b: tf.TensorInfo, ta: boolean, tb: boolean) {
+function product(native: NativeKernels, backend: MathBackendBlas, a: tf.TensorInfo, b: tf.TensorInfo, ta: boolean, tb: boolean) {
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
   const ar = a.shape.length;
   const br = b.shape.length;
@@ -30,7 +30,7 @@ function product(native: NativeKernels, backend: MathBackendCPU, a: tf.TensorInf
   if (tf.util.sizeFromShape(outer) !== batch) return null; // a broadcast the cpu kernel's mapping defines
   const av = values(backend, a);
   const bv = values(backend, b);
-  const out = new Float32Array(batch * m * n);
+  const out = backend.allocFloat32(batch * m * n);
   for (let i = 0; i < batch; i++) {
     const aOff = (i % batchA) * m * k;
     const bOff = (i % batchB) * k * n;
@@ -57,7 +57,7 @@ export function matMulKernels(native: NativeKernels): tf.KernelConfig[] {
         const { inputs, backend, attrs } = args as unknown as Args;
         const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
         const r = product(native, backend, inputs['a'] as tf.TensorInfo, inputs['b'] as tf.TensorInfo, transposeA, transposeB);
-        return r === null ? cpuBatchMatMul(args) : backend.makeTensorInfo(r.shape, 'float32', r.out);
+        return r === null ? cpuBatchMatMul(args) : backend.outputInfo(r.shape, r.out);
       },
     },
     {
@@ -81,7 +81,7 @@ export function matMulKernels(native: NativeKernels): tf.KernelConfig[] {
           for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (bv[i % n] as number);
         }
         if (activation === 'relu') for (let i = 0; i < out.length; i++) if ((out[i] as number) < 0) out[i] = 0;
-        return backend.makeTensorInfo(r.shape, 'float32', out);
+        return backend.outputInfo(r.shape, out);
       },
     },
   ];

@@ -1,8 +1,8 @@
 /**
- * Float32Pool: batch arrays come back only when no tensor can see them. On `blas` (which keeps the
- * array as the tensor's storage) after every tensor sharing it is disposed, and nothing read out of
- * such a tensor (dataSync, data, a slice) aliases the array; on `wasm` (which copies) at once; on
- * `cpu`, never.
+ * Reused float32 storage (Float32Pool batch arrays, blas kernel outputs) comes back only when no
+ * tensor can see it. On `blas` (which keeps the array as the tensor's storage) once every tensor
+ * sharing it is disposed, and nothing read out of such a tensor (dataSync, data, a slice) aliases the
+ * array; on `wasm` (which copies) at once; on `cpu`, never.
  */
 import { initBackend, tf } from '../../src/backend/index.js';
 import { Float32Pool } from '../../src/backend/batch-pool.js';
@@ -112,6 +112,38 @@ afterAll(async () => {
       spy.mockRestore();
       await initBackend('blas');
     }
+  });
+});
+
+(blas ? describe : describe.skip)('blas kernel outputs', () => {
+  beforeAll(async () => {
+    await initBackend('blas');
+  });
+
+  it('a released output array is reused by the next kernel of that size; what was read out keeps its values', () => {
+    const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const y = tf.tensor2d([10, 20, 30, 40], [2, 2]);
+    const sum = tf.add(x, y);
+    const read = sum.dataSync();
+    const storage = (tf.engine().backend as unknown as { data: { get(id: object): { values: Float32Array } } }).data.get(sum.dataId).values;
+    sum.dispose();
+    const product = tf.mul(x, y);
+    const reused = (tf.engine().backend as unknown as { data: { get(id: object): { values: Float32Array } } }).data.get(product.dataId).values;
+    expect(reused).toBe(storage);
+    expect(Array.from(product.dataSync())).toEqual([10, 40, 90, 160]);
+    expect(Array.from(read)).toEqual([11, 22, 33, 44]);
+    tf.dispose([x, y, product]);
+  });
+
+  it('an output shared by a reshape is not reused until both are disposed', () => {
+    const x = tf.tensor1d([1, 2, 3, 4]);
+    const doubled = tf.add(x, x);
+    const square = tf.reshape(doubled, [2, 2]);
+    doubled.dispose();
+    const other = tf.mul(x, x); // must not take square's storage
+    expect(Array.from(square.dataSync())).toEqual([2, 4, 6, 8]);
+    expect(Array.from(other.dataSync())).toEqual([1, 4, 9, 16]);
+    tf.dispose([x, square, other]);
   });
 });
 
