@@ -160,6 +160,24 @@ describe('accuracy', () => {
     expect(accuracy(yHat, y)).toBe(3);
     tf.dispose([yHat, y]);
   });
+
+  it('counts as argMax/equal/sum do: ties go to the first maximum, NaN never wins, float labels truncate', () => {
+    // Integers in [0, 4) make ties common; a few NaN; labels as int32 and as floats.
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647);
+    const [batch, classes] = [64, 5];
+    const scores = Array.from({ length: batch * classes }, () => (next() % 23 === 0 ? NaN : next() % 4));
+    const labels = Array.from({ length: batch }, () => next() % classes);
+    const yHat = tf.tensor2d(scores, [batch, classes]);
+    const kernels = (y: tf.Tensor) =>
+      tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(yHat, 1), tf.cast(y, 'int32')), 'int32')).dataSync()[0]);
+    const yInt = tf.tensor1d(labels, 'int32');
+    const yFloat = tf.tensor1d(labels.map((l) => l + 0.75)); // truncated back to l by the cast
+    expect(accuracy(yHat, yInt)).toBe(kernels(yInt));
+    expect(accuracy(yHat, yFloat)).toBe(kernels(yFloat));
+    expect(accuracy(yHat, yInt)).toBeGreaterThan(0);
+    tf.dispose([yHat, yInt, yFloat]);
+  });
 });
 
 describe('scratch memory', () => {

@@ -50,9 +50,18 @@ let scratch = new Float32Array(0);
 function expand(how: 'scalar' | 'row' | 'col', small: Float32Array, size: number, n: number): Float32Array {
   if (scratch.length < size) scratch = new Float32Array(Math.max(size, 2 * scratch.length));
   const e = scratch.subarray(0, size);
-  if (how === 'scalar') e.fill(small[0] as number);
-  else if (how === 'row') for (let i = 0; i < size; i += n) e.set(small.subarray(0, n), i);
-  else for (let r = 0, i = 0; i < size; r++, i += n) e.fill(small[r] as number, i, i + n);
+  if (how === 'scalar') {
+    e.fill(small[0] as number);
+  } else if (how === 'row') {
+    // One row, then copies doubling what is filled: log2(rows) calls rather than one per (short) row.
+    e.set(small.subarray(0, n));
+    for (let filled = n; filled < size; filled *= 2) e.copyWithin(filled, 0, Math.min(filled, size - filled));
+  } else {
+    for (let r = 0, i = 0; i < size; r++, i += n) {
+      const v = small[r] as number;
+      for (let j = i; j < i + n; j++) e[j] = v;
+    }
+  }
   return e;
 }
 
