@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmark: `npm run bench [-- --epochs N --backends blas,wasm,cpu]`. On every backend that loads:
+// Benchmark: `npm run bench [-- --epochs N --repeat R --backends blas,wasm,cpu --impls concise,scratch,layers]`. On every backend that loads:
 // concise and scratch training through the public API, and TensorFlow.js layers `model.fit` on the
 // same data; then PyTorch's equivalent loop when python3 has torch. Each run is a fresh process;
 // prints seconds per epoch (median of epochs 2..N), training examples/s, whole-process seconds, peak
@@ -17,9 +17,11 @@ const { values } = parseArgs({
     backends: { type: 'string', default: 'tensorflow,blas,wasm,cpu' },
     impls: { type: 'string', default: 'concise,scratch,layers' },
     child: { type: 'string' },
+    repeat: { type: 'string', default: '3' },
   },
 });
 const epochs = Number(values.epochs);
+const repeat = Math.max(1, Number(values.repeat));
 
 if (values.child) {
   const [backend, impl] = values.child.split(':');
@@ -72,49 +74,90 @@ const median = (xs) => {
 const perEpoch = (history) => median(history.length > 1 ? history.slice(1).map((m) => m.seconds) : history.map((m) => m.seconds));
 const row = (backend, impl, text) => console.log(`${backend.padEnd(11)} ${impl.padEnd(9)} ${text}`);
 
-console.log(`softmax bench: Fashion-MNIST, batch 256, lr 0.1, seed 0, ${epochs} epochs, node ${process.version}`);
-console.log('backend     impl      s/epoch  examples/s  process s  peak RSS MB  test acc');
-const results = {};
-for (const backend of values.backends.split(',')) {
-  for (const impl of values.impls.split(',')) {
-    const start = performance.now();
-    const r = spawnSync(process.execPath, [self, '--child', `${backend}:${impl}`, '--epochs', String(epochs)], { encoding: 'utf8', cwd: root });
-    const processSeconds = (performance.now() - start) / 1000;
-    const s = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()) : { error: r.stderr.trim() };
-    if (s.error !== undefined) {
-      row(backend, impl, `not available: ${s.error.split('\n')[0].slice(0, 100)}`);
-      continue;
-    }
-    results[`${backend}:${impl}`] = perEpoch(s.history);
-    const last = s.history[s.history.length - 1];
-    row(backend, impl,
-      `${perEpoch(s.history).toFixed(3).padStart(7)}  ${s.examplesPerSec.toFixed(0).padStart(10)}  ${processSeconds.toFixed(2).padStart(9)}` +
-        `  ${(s.maxRssKiB / 1024).toFixed(0).padStart(11)}  ${last.testAcc.toFixed(4)}`);
-  }
+// Each round runs every configuration once, in the same order; a round's figures share the machine's
+// state of the moment, so ratios are taken within a round and their median reported (these machines
+// are noisy: a whole round can run 30% slower than the one before).
+const configs = [];
+for (const backend of values.backends.split(',')) for (const impl of values.impls.split(',')) configs.push({ backend, impl });
+const torchRuns = [];
+const runs = new Map(configs.map((c) => [`${c.backend}:${c.impl}`, []]));
+const unavailable = new Map();
+
+function runChild({ backend, impl }) {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, [self, '--child', `${backend}:${impl}`, '--epochs', String(epochs)], { encoding: 'utf8', cwd: root });
+  const processSeconds = (performance.now() - start) / 1000;
+  const s = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()) : { error: r.stderr.trim() };
+  return s.error !== undefined ? { error: s.error } : { ...s, processSeconds, perEpoch: perEpoch(s.history) };
 }
 
 // PyTorch, 1 thread, preloaded tensors: Debian's python3-torch (whatever BLAS the system has).
-let torch = null;
-for (const python of ['python3', '/usr/bin/python3']) {
-  const start = performance.now();
-  const r = spawnSync(python, [join(root, 'scripts/bench_torch.py'), join(root, 'datasets/fashion-mnist'), String(epochs), '1'], { encoding: 'utf8' });
-  if (r.status !== 0) continue;
-  torch = { ...JSON.parse(r.stdout.trim().split('\n').pop()), processSeconds: (performance.now() - start) / 1000 };
-  break;
-}
-if (torch === null) {
-  console.log('pytorch: not available (apt-get install -y python3-torch)');
-} else {
-  const last = torch.history[torch.history.length - 1];
-  results['torch'] = perEpoch(torch.history);
-  row('pytorch', 'torch', `${results.torch.toFixed(3).padStart(7)}  ${(60000 / results.torch).toFixed(0).padStart(10)}  ${torch.processSeconds.toFixed(2).padStart(9)}  ${'-'.padStart(11)}  ${last.testAcc.toFixed(4)}`);
-  console.log(`pytorch ${torch.torch}, ${torch.threads} thread, BLAS: ${torch.blas}`);
+let python = null;
+function runTorch() {
+  for (const candidate of python ? [python] : ['python3', '/usr/bin/python3']) {
+    const start = performance.now();
+    const r = spawnSync(candidate, [join(root, 'scripts/bench_torch.py'), join(root, 'datasets/fashion-mnist'), String(epochs), '1'], { encoding: 'utf8' });
+    if (r.status !== 0) continue;
+    python = candidate;
+    const t = JSON.parse(r.stdout.trim().split('\n').pop());
+    return { ...t, processSeconds: (performance.now() - start) / 1000, perEpoch: perEpoch(t.history) };
+  }
+  return null;
 }
 
-console.log('\nratios (s/epoch):');
-const ratio = (a, b, label) => results[a] && results[b] && console.log(`  ${label}: ${(results[a] / results[b]).toFixed(2)}x`);
-for (const backend of values.backends.split(',')) {
+for (let round = 0; round < repeat; round++) {
+  for (const c of configs) {
+    const key = `${c.backend}:${c.impl}`;
+    if (unavailable.has(key)) continue;
+    const r = runChild(c);
+    if (r.error !== undefined) unavailable.set(key, r.error);
+    else runs.get(key).push(r);
+  }
+  if (round === 0 || torchRuns.length > 0) {
+    const t = runTorch();
+    if (t !== null) torchRuns.push(t);
+  }
+}
+
+const fmt = (x, digits = 3) => x.toFixed(digits);
+console.log(`softmax bench: Fashion-MNIST, batch 256, lr 0.1, seed 0, ${epochs} epochs, ${repeat} round${repeat === 1 ? '' : 's'}, node ${process.version}`);
+console.log('s/epoch: median of epochs 2..N in each run; the median over rounds, then [fastest, slowest] round');
+console.log('backend     impl      s/epoch  [range]          examples/s  process s  peak RSS MB  test acc');
+const line = (backend, impl, rs, rss) => {
+  const per = rs.map((r) => r.perEpoch);
+  const last = rs[0].history[rs[0].history.length - 1];
+  row(backend, impl,
+    `${fmt(median(per)).padStart(7)}  [${fmt(Math.min(...per))}, ${fmt(Math.max(...per))}]  ${(60000 / median(per)).toFixed(0).padStart(10)}` +
+      `  ${fmt(median(rs.map((r) => r.processSeconds)), 2).padStart(9)}  ${rss.padStart(11)}  ${last.testAcc.toFixed(4)}`);
+};
+for (const c of configs) {
+  const key = `${c.backend}:${c.impl}`;
+  if (unavailable.has(key)) {
+    row(c.backend, c.impl, `not available: ${unavailable.get(key).split('\n')[0].slice(0, 100)}`);
+    continue;
+  }
+  const rs = runs.get(key);
+  line(c.backend, c.impl, rs, (Math.max(...rs.map((r) => r.maxRssKiB)) / 1024).toFixed(0));
+}
+if (torchRuns.length === 0) {
+  console.log('pytorch: not available (apt-get install -y python3-torch)');
+} else {
+  line('pytorch', 'torch', torchRuns, '-');
+  console.log(`pytorch ${torchRuns[0].torch}, ${torchRuns[0].threads} thread, BLAS: ${torchRuns[0].blas}`);
+}
+
+console.log('\nratios of s/epoch, each taken within a round (median over rounds, [range]):');
+const perRound = (key) => (key === 'torch' ? torchRuns : runs.get(key) ?? []).map((r) => r.perEpoch);
+const ratio = (a, b, label) => {
+  const [xa, xb] = [perRound(a), perRound(b)];
+  const n = Math.min(xa.length, xb.length);
+  if (n === 0) return;
+  const rs = Array.from({ length: n }, (_, i) => xa[i] / xb[i]);
+  console.log(`  ${label}: ${fmt(median(rs), 2)}x  [${fmt(Math.min(...rs), 2)}, ${fmt(Math.max(...rs), 2)}]`);
+};
+const backends = values.backends.split(',');
+for (const backend of backends) {
   ratio(`${backend}:concise`, 'torch', `${backend} concise / pytorch`);
   ratio(`${backend}:scratch`, `${backend}:concise`, `${backend} scratch / ${backend} concise`);
 }
-for (const backend of values.backends.split(',')) ratio('wasm:layers', `${backend}:concise`, `wasm layers model.fit / ${backend} concise`);
+for (const backend of backends) ratio('wasm:layers', `${backend}:concise`, `wasm layers model.fit / ${backend} concise`);

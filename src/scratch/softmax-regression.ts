@@ -11,15 +11,22 @@ import { Parameter } from '../nn/parameter.js';
 /**
  * Row-wise softmax. Input: float32 `[batch, classes]`. Output: same shape, rows sum to 1; caller owns it.
  * `exp(X) / Σ exp(X)` as in the book, after subtracting each row's max: the same value, but exp
- * cannot overflow for large scores.
+ * cannot overflow for large scores. The max is a constant for differentiation, as it is for the
+ * function (softmax does not change when a row is shifted), so the gradient is the book's: nothing
+ * flows through the max.
  */
 export function softmax(X: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const shifted = tf.sub(X, tf.max(X, -1, true));
-    const XExp = tf.exp(shifted);
+    const XExp = tf.exp(shiftedByRowMax(X));
     return tf.div(XExp, tf.sum(XExp, -1, true));
   });
 }
+
+/** `X − max(X, -1)` with the gradient of `X − constant`: dy itself. */
+const shiftedByRowMax = tf.customGrad(((X: tf.Tensor) => ({
+  value: tf.sub(X, tf.max(X, -1, true)),
+  gradFunc: (dy: tf.Tensor) => dy,
+})) as unknown as Parameters<typeof tf.customGrad>[0]) as (X: tf.Tensor) => tf.Tensor;
 
 // The smallest normal float32: log of it is finite (-87.3), so a probability that underflowed to 0
 // gives a large finite loss instead of Infinity. Values above it are untouched.
