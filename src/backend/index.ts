@@ -12,9 +12,14 @@ import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import { BackendError } from '../errors.js';
 import { registerBlasBackend } from './blas/index.js';
+import { registerFusedLossKernels } from './fused-loss.js';
 import { fixWasmOneHot } from './wasm-fixes.js';
 
 export { tf };
+export { SPARSE_SOFTMAX_CE, SPARSE_SOFTMAX_CE_GRAD, hasFusedLossKernels } from './fused-loss.js';
+
+// The JavaScript backends get the fused softmax cross-entropy kernels (`blas` copies them from cpu).
+registerFusedLossKernels('cpu');
 
 /** A backend that can be asked for by name. */
 export interface BackendProvider {
@@ -40,7 +45,10 @@ const providers: BackendProvider[] = [
   {
     name: 'blas',
     description: 'cpu kernels with matrix products in OpenBLAS (optional native addon, built at install)',
-    load: registerBlasBackend,
+    load() {
+      registerBlasBackend();
+      registerFusedLossKernels('blas');
+    },
   },
   {
     name: 'wasm',

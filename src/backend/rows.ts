@@ -4,21 +4,7 @@
  * bits: a float32 division of a byte by 255 rounds exactly as `Math.fround(v / 255)` (checked for all
  * 256 bytes in the tests).
  */
-import type { NativeKernels } from './blas/native.js';
-import { loadNative } from './blas/native.js';
-
-let native: NativeKernels | null | undefined;
-
-function nativeKernels(): NativeKernels | null {
-  if (native === undefined) {
-    try {
-      native = loadNative();
-    } catch {
-      native = null;
-    }
-  }
-  return native;
-}
+import { tryLoadNative } from './blas/native.js';
 
 /**
  * `out[i, :] = src[indices[start + i], :] / divisor` for `count` rows of `rowSize` values.
@@ -35,7 +21,7 @@ export function gatherRowsU8(
 ): Float32Array {
   const out = options.out ?? new Float32Array(count * rowSize);
   if (out.length < count * rowSize) throw new RangeError(`gatherRowsU8: out holds ${out.length} values, fewer than ${count * rowSize}`);
-  const kernels = options.useNative === false ? null : nativeKernels();
+  const kernels = options.useNative === false ? null : tryLoadNative();
   if (kernels !== null) {
     kernels.gatherRowsU8(src, rowSize, indices, start, count, divisor, out);
     return out;

@@ -3,7 +3,7 @@
  * `l = -Σ_c label_c · log softmax(pred)_c` (sparse: `-log softmax(pred)[label]`), averaged over the
  * non-batch axes. Computed with `logSoftmax`, so it is stable for large logits.
  */
-import { tf } from '../backend/index.js';
+import { SPARSE_SOFTMAX_CE, SPARSE_SOFTMAX_CE_GRAD, hasFusedLossKernels, tf } from '../backend/index.js';
 import { ShapeError, assert } from '../errors.js';
 import { Loss } from './loss.js';
 import type { LossOptions } from './loss.js';
@@ -57,13 +57,18 @@ export class SoftmaxCrossEntropyLoss extends Loss {
       // one-hot of an out-of-range index would be all zeros and give a silent loss of 0.
       const int = label.dtype === 'int32' ? label : tf.cast(label, 'int32');
       const indices = (): tf.Tensor => tf.reshape(tf.clipByValue(int, 0, classes - 1), expected);
+      // tf.oneHot wants depth ≥ 2; with one class every clipped label is 0 and its one-hot is 1.
+      const oneHot = (): tf.Tensor => (classes === 1 ? tf.ones([...expected, 1]) : tf.oneHot(indices(), classes, 1, 0, 'float32'));
       let loss: tf.Tensor;
-      if (this.sparseLabel && !this.fromLogits && axis === pred.rank - 1) {
-        loss = sparseSoftmaxCrossEntropy(pred, tf.oneHot(indices(), classes, 1, 0, 'float32'));
+      if (this.sparseLabel && !this.fromLogits && axis === pred.rank - 1 && classes > 0 && pred.dtype === 'float32' && hasFusedLossKernels()) {
+        // The backend's fused kernels (clipping included): the same bits as the composite below.
+        loss = fusedSparseSoftmaxCrossEntropy(pred, int.rank === 1 ? int : tf.reshape(int, [-1]));
+      } else if (this.sparseLabel && !this.fromLogits && axis === pred.rank - 1) {
+        loss = sparseSoftmaxCrossEntropy(pred, oneHot());
       } else {
         const logp = this.fromLogits ? moveAxisLast(pred, axis) : tf.logSoftmax(moveAxisLast(pred, axis));
         const target = this.sparseLabel
-          ? tf.oneHot(indices(), classes)
+          ? oneHot()
           : moveAxisLast(tf.cast(tf.reshape(label, pred.shape), 'float32'), axis);
         // Sum over classes, then put the (size-1) class axis back where it was, as MXNet's keepdims.
         loss = moveLastAxisTo(tf.neg(tf.sum(tf.mul(logp, target), -1, true)), axis);
@@ -90,6 +95,25 @@ function sparseSoftmaxCrossEntropy(pred: tf.Tensor, oneHot: tf.Tensor): tf.Tenso
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [eSaved, sSaved, oneHotSaved] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
         return tf.mul(tf.sub(tf.div(eSaved, sSaved), oneHotSaved), dy);
+      },
+    };
+  };
+  return (tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor)(pred);
+}
+
+/**
+ * `sparseSoftmaxCrossEntropy` as the backend's two fused kernels (`SPARSE_SOFTMAX_CE`): the loss and
+ * probabilities in one, `(p − oneHot)·dl` in the other. `labels`: int32, one per row of `pred`.
+ */
+function fusedSparseSoftmaxCrossEntropy(pred: tf.Tensor, labels: tf.Tensor): tf.Tensor {
+  const f = (logits: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [loss, probs] = tf.engine().runKernel(SPARSE_SOFTMAX_CE, { logits, labels }, {}) as tf.Tensor[];
+    save([probs as tf.Tensor, labels]);
+    return {
+      value: loss as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [p, l] = saved as [tf.Tensor, tf.Tensor];
+        return tf.engine().runKernel(SPARSE_SOFTMAX_CE_GRAD, { probs: p, labels: l, dy }, {}) as tf.Tensor;
       },
     };
   };

@@ -15,6 +15,12 @@ export interface NativeKernels {
   gatherRowsU8(
     src: Uint8Array, rowSize: number, indices: Uint32Array, start: number, count: number, divisor: number, out: Float32Array,
   ): void;
+  /** `out[i] = exp(values[i])`, computed as V8's Math.exp is (for the tests). */
+  expF64(values: Float64Array, out: Float64Array): void;
+  /** Row-wise max, exp, sums and picked logits of the softmax cross-entropy (see fused-loss.ts). */
+  softmaxRows(
+    z: Float32Array, labels: Int32Array, rows: number, classes: number, probs: Float32Array, sums: Float32Array, picked: Float32Array,
+  ): void;
   setThreads(n: number): void;
   config(): string;
 }
@@ -40,4 +46,18 @@ export function loadNative(): NativeKernels {
   if (process.env['OPENBLAS_NUM_THREADS'] === undefined) native.setThreads(1);
   loaded = native;
   return native;
+}
+
+let tried: NativeKernels | null | undefined;
+
+/** The addon when it is built, else null (the callers' JavaScript loops run instead). */
+export function tryLoadNative(): NativeKernels | null {
+  if (tried === undefined) {
+    try {
+      tried = loadNative();
+    } catch {
+      tried = null;
+    }
+  }
+  return tried;
 }
