@@ -57,7 +57,9 @@ export class CurvesPlotter {
   private start(): Worker | null {
     if (this.worker !== undefined) return this.worker;
     if (this.workerScript === null || !existsSync(this.workerScript)) return (this.worker = null);
-    const worker = new Worker(this.workerScript);
+    // A small young generation: the worker's garbage is small, and the default's semi-spaces would add
+    // about 20 MB to the peak resident memory of a training run. Out of memory, it falls back (below).
+    const worker = new Worker(this.workerScript, { resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 } });
     worker.unref();
     worker.on('message', (reply: Reply) => this.settle(reply));
     // A worker that fails (or exits) hands its drawings back to this thread, which also does the rest.
