@@ -4,6 +4,8 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  globalSetup: '<rootDir>/__tests__/global-tmpdir.js',
+  globalTeardown: '<rootDir>/__tests__/global-tmpdir.js',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
   },

@@ -49,7 +49,8 @@ export interface Batch {
  *
  * Inputs: an `ArrayDataset` (uint8 features and labels, kept as arrays).
  * Output per step: `{ X, y }` with `X` float32 `[B, featureSize]` = uint8 / 255 and `y` int32 `[B]`,
- * built on demand for that batch only. The consumer owns and must dispose each batch's `X` and `y`.
+ * built on demand for that batch only. The consumer owns and must dispose each batch's `X` and `y`
+ * (disposed, `X`'s array is reused for a later batch: see `Float32Pool`).
  * With `shuffle`, every epoch draws a new Fisher–Yates permutation from this loader's generator:
  * `childGenerator(seed)` if a seed is given (equal seeds ⇒ equal epochs), else one drawn from the global
  * RNG when the loader is built (so `random.seed(n)` beforehand makes runs repeatable).
