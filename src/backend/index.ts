@@ -13,13 +13,16 @@ import '@tensorflow/tfjs-backend-cpu';
 import { BackendError } from '../errors.js';
 import { registerBlasBackend } from './blas/index.js';
 import { registerFusedLossKernels } from './fused-loss.js';
+import { registerFusedSgdKernel } from './fused-sgd.js';
 import { fixWasmOneHot } from './wasm-fixes.js';
 
 export { tf };
 export { SPARSE_SOFTMAX_CE, SPARSE_SOFTMAX_CE_GRAD, hasFusedLossKernels } from './fused-loss.js';
+export { SGD_UPDATE, hasFusedSgdKernel } from './fused-sgd.js';
 
-// The JavaScript backends get the fused softmax cross-entropy kernels (`blas` copies them from cpu).
+// The JavaScript backends get the fused kernels (softmax cross-entropy, sgd_update).
 registerFusedLossKernels('cpu');
+registerFusedSgdKernel('cpu');
 
 /** A backend that can be asked for by name. */
 export interface BackendProvider {
@@ -48,6 +51,7 @@ const providers: BackendProvider[] = [
     load() {
       registerBlasBackend();
       registerFusedLossKernels('blas');
+      registerFusedSgdKernel('blas');
     },
   },
   {

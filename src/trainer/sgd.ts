@@ -7,7 +7,7 @@
  * With `clipGradient` ≥ 0, sgd clips `rescale·g` to [−c, c], adam clips `rescale·g + wd·w` (as the
  * kernels do). Callers own every returned tensor.
  */
-import { tf } from '../backend/index.js';
+import { SGD_UPDATE, hasFusedSgdKernel, tf } from '../backend/index.js';
 
 const f32 = Math.fround;
 
@@ -33,6 +33,14 @@ export function sgdUpdate(
   mom: tf.Tensor | undefined,
   h: SgdHyper,
 ): { weight: tf.Tensor; mom?: tf.Tensor } {
+  const plain = mom === undefined && h.clipGradient < 0 && weight.dtype === 'float32' && grad.dtype === 'float32';
+  if (plain && hasFusedSgdKernel() && tf.util.arraysEqual(weight.shape, grad.shape)) {
+    // The backend's one-kernel sgd_update: the same bits as the operations below.
+    const lr = f32(h.learningRate);
+    const lrWd = f32(lr * f32(h.wd));
+    const attrs = { scale: f32(lr * f32(h.rescaleGrad)), decay: lrWd === 0 ? 1 : f32(1 - lrWd) };
+    return { weight: tf.engine().runKernel(SGD_UPDATE, { weight, grad }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor };
+  }
   return tf.tidy(() => {
     const lr = f32(h.learningRate);
     const lrWd = f32(lr * f32(h.wd));
