@@ -18,7 +18,8 @@ bool Fits(const Napi::TypedArrayOf<T>& a, uint64_t needed) {
 // sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc): row-major C = αAB + βC.
 Napi::Value Sgemm(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != 13 || !info[6].IsTypedArray() || !info[8].IsTypedArray() || !info[11].IsTypedArray()) {
+  auto isF32 = [&](int i) { return info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == napi_float32_array; };
+  if (info.Length() != 13 || !isF32(6) || !isF32(8) || !isF32(11)) {
     Napi::TypeError::New(env, "sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)")
         .ThrowAsJavaScriptException();
     return env.Undefined();
@@ -50,7 +51,10 @@ Napi::Value Sgemm(const Napi::CallbackInfo& info) {
 // a float32 division: for bytes and 255 it rounds exactly as JavaScript's Math.fround(v / 255) does.
 Napi::Value GatherRowsU8(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != 7 || !info[0].IsTypedArray() || !info[2].IsTypedArray() || !info[6].IsTypedArray()) {
+  auto isType = [&](int i, napi_typedarray_type type) {
+    return info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == type;
+  };
+  if (info.Length() != 7 || !isType(0, napi_uint8_array) || !isType(2, napi_uint32_array) || !isType(6, napi_float32_array)) {
     Napi::TypeError::New(env, "gatherRowsU8(src, rowSize, indices, start, count, divisor, out)")
         .ThrowAsJavaScriptException();
     return env.Undefined();
@@ -238,6 +242,78 @@ Napi::Value SoftmaxRows(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+
+// binaryOp(op, layout, big: Float32Array, small: Float32Array, n, out: Float32Array, smallIsLeft):
+// out = big ∘ small (or small ∘ big), ∘ one of + − × ÷ (op 0..3), small laid over big as the same shape
+// (layout 0), a scalar (1), a row of n (2) or a column, one value per row of n (3). In float32:
+// for these four operations on float32 operands that rounds exactly as JavaScript's double operation
+// then Math.fround does, so the results are the cpu kernels' bit for bit (tested).
+template <int Op>
+inline float Apply(float l, float r) {
+  if (Op == 0) return l + r;
+  if (Op == 1) return l - r;
+  if (Op == 2) return l * r;
+  return l / r;
+}
+
+template <int Op, bool SmallIsLeft>
+void BinaryLoop(int layout, const float* __restrict x, const float* __restrict s, int64_t size, int64_t n, float* __restrict o) {
+  auto f = [](float big, float small) { return SmallIsLeft ? Apply<Op>(small, big) : Apply<Op>(big, small); };
+  if (layout == 0) {
+    for (int64_t i = 0; i < size; ++i) o[i] = f(x[i], s[i]);
+  } else if (layout == 1) {
+    const float v = s[0];
+    for (int64_t i = 0; i < size; ++i) o[i] = f(x[i], v);
+  } else if (layout == 2) {
+    for (int64_t r = 0; r < size; r += n)
+      for (int64_t j = 0; j < n; ++j) o[r + j] = f(x[r + j], s[j]);
+  } else {
+    for (int64_t r = 0, k = 0; r < size; r += n, ++k) {
+      const float v = s[k];
+      for (int64_t j = 0; j < n; ++j) o[r + j] = f(x[r + j], v);
+    }
+  }
+}
+
+template <int Op>
+void Binary(bool smallIsLeft, int layout, const float* x, const float* s, int64_t size, int64_t n, float* o) {
+  if (smallIsLeft) BinaryLoop<Op, true>(layout, x, s, size, n, o);
+  else BinaryLoop<Op, false>(layout, x, s, size, n, o);
+}
+
+Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto isF32 = [&](int i) { return info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == napi_float32_array; };
+  if (info.Length() != 7 || !isF32(2) || !isF32(3) || !isF32(5)) {
+    Napi::TypeError::New(env, "binaryOp(op, layout, big: Float32Array, small: Float32Array, n, out: Float32Array, smallIsLeft)")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const int op = info[0].ToNumber().Int32Value(), layout = info[1].ToNumber().Int32Value();
+  auto big = info[2].As<Napi::Float32Array>();
+  auto small = info[3].As<Napi::Float32Array>();
+  const int64_t n = info[4].ToNumber().Int64Value();
+  auto out = info[5].As<Napi::Float32Array>();
+  const bool smallIsLeft = info[6].ToBoolean();
+  const int64_t size = static_cast<int64_t>(big.ElementLength());
+  const int64_t needed = layout == 0 ? size : layout == 1 ? 1 : layout == 2 ? n : (n > 0 ? size / n : 0);
+  if (op < 0 || op > 3 || layout < 0 || layout > 3 || (layout >= 2 && (n < 1 || size % n != 0)) || !Fits(out, size) ||
+      !Fits(small, needed) || (size > 0 && needed < 1)) {
+    Napi::RangeError::New(env, "binaryOp: the op, layout or sizes do not fit the arrays").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const float* x = big.Data();
+  const float* sv = small.Data();
+  float* o = out.Data();
+  switch (op) {
+    case 0: Binary<0>(smallIsLeft, layout, x, sv, size, n, o); break;
+    case 1: Binary<1>(smallIsLeft, layout, x, sv, size, n, o); break;
+    case 2: Binary<2>(smallIsLeft, layout, x, sv, size, n, o); break;
+    default: Binary<3>(smallIsLeft, layout, x, sv, size, n, o); break;
+  }
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   openblas_set_num_threads(info[0].ToNumber().Int32Value());
   return info.Env().Undefined();
@@ -252,6 +328,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gatherRowsU8", Napi::Function::New(env, GatherRowsU8));
   exports.Set("expF64", Napi::Function::New(env, ExpF64));
   exports.Set("softmaxRows", Napi::Function::New(env, SoftmaxRows));
+  exports.Set("binaryOp", Napi::Function::New(env, BinaryOp));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("config", Napi::Function::New(env, Config));
   return exports;

@@ -102,6 +102,58 @@ const differences: string[] = [];
     expect(got.data).toEqual(want.data);
   });
 
+  // Larger shapes (the addon's vector loops and their remainders), with NaN, ±Infinity, ±0, subnormals
+  // and extremes mixed in: float32 arithmetic must round as the cpu kernels' double-then-fround does.
+  const specials = [NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-40, 3.4e38, -3.4e38, 1e-38];
+  const awkward = (shape: number[]): Arrays => {
+    const a = rand(shape);
+    a.data.forEach((_, i) => {
+      if (i % 7 === 3) a.data[i] = specials[(i * 13) % specials.length] as number;
+    });
+    return a;
+  };
+  const bigLayouts: [number[], number[]][] = [
+    [[33, 65], [33, 65]], [[33, 65], []], [[], [33, 65]], [[33, 65], [65]], [[65], [33, 65]], [[33, 65], [33, 1]], [[33, 1], [33, 65]],
+  ];
+  const awkwardCases = ops.slice(0, 4).flatMap(([name, op]) => bigLayouts.map(([a, b]) => [name, a, b, op] as const));
+  it.each(awkwardCases)('%s [%p] with [%p], special values included, is bit-identical', async (_name, sa, sb, op) => {
+    const inputs = [awkward(sa), awkward(sb)];
+    const [want, got] = [await on('cpu', inputs, op), await on('blas', inputs, op)];
+    expect(got.shape).toEqual(want.shape);
+    expect(got.data).toEqual(want.data);
+  });
+
+  // The cpu Cast from int32 to float32 keeps an Int32Array: such tensors must not reach the addon as
+  // if they held floats (they once made matMul return zeros).
+  it('float32 tensors cast from int32 give the cpu results in products, element-wise ops and the loss', async () => {
+    const ints = Int32Array.from({ length: 6 * 7 }, (_, i) => (i * 37) % 11 - 5);
+    const weights = rand([7, 3]).data;
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const x = tf.cast(tf.tensor2d(ints, [6, 7], 'int32'), 'float32');
+        const w = tf.tensor2d(weights, [7, 3]);
+        const labels = tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32');
+        return [tf.matMul(x, w), tf.matMul(w, x, true, true), tf.add(x, x), tf.div(x, tf.scalar(3)), tf.mul(x, tf.ones([7]))]
+          .map((t) => Array.from(t.dataSync()))
+          .concat([Array.from(tf.losses.softmaxCrossEntropy(tf.oneHot(labels, 7), x).dataSync())]);
+      });
+    };
+    const [want, got] = [await run('cpu'), await run('blas')];
+    got.forEach((values, i) => values.forEach((v, j) => expect(v).toBeCloseTo(want[i]?.[j] ?? NaN, 4)));
+    expect(got[0]?.some((v) => v !== 0)).toBe(true);
+  });
+
+  it('the addon refuses arrays of the wrong type instead of reading their bytes as floats', () => {
+    const native = loadNative();
+    const ints = new Int32Array(4);
+    const floats = new Float32Array(4);
+    // (The addon's TypeError is the main realm's, not jest's sandbox's: matched by message.)
+    expect(() => native.sgemm(false, false, 2, 2, 2, 1, ints as unknown as Float32Array, 2, floats, 2, 0, floats, 2)).toThrow(/^sgemm\(/);
+    expect(() => native.binaryOp(0, 0, ints as unknown as Float32Array, floats, 4, floats, false)).toThrow(/^binaryOp\(/);
+    expect(() => native.gatherRowsU8(floats as unknown as Uint8Array, 4, Uint32Array.of(0), 0, 1, 255, floats)).toThrow(/^gatherRowsU8\(/);
+  });
+
   it.each([[0, false], [1, false], [0, true], [1, true], [-1, true]] as const)(
     'sum over axis %p (keepDims %p) is bit-identical',
     async (axis, keepDims) => {

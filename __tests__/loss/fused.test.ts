@@ -75,6 +75,26 @@ describe.each(['cpu', 'blas'])('on %s', (backend) => {
   });
 });
 
+it.each(['cpu', 'blas'])('on %s, logits held as an Int32Array (cast from int32) give the composite loss', async (backend) => {
+  if (backend === 'blas' && native === null) return;
+  await initBackend(backend);
+  const run = () =>
+    tf.tidy(() => {
+      const z = tf.cast(tf.tensor2d([3, -2, 40, 0, 7, 7], [2, 3], 'int32'), 'float32');
+      return Array.from(new SoftmaxCrossEntropyLoss().forward(z, tf.tensor1d([2, 0], 'int32')).dataSync());
+    });
+  const fused = run();
+  tf.unregisterKernel(SPARSE_SOFTMAX_CE, backend);
+  tf.unregisterKernel(SPARSE_SOFTMAX_CE_GRAD, backend);
+  try {
+    expect(fused).toEqual(run());
+  } finally {
+    registerFusedLossKernels(backend);
+    await initBackend('cpu');
+  }
+  expect(fused[0]).toBeCloseTo(0, 5);
+});
+
 (native === null ? describe.skip : describe)('the addon', () => {
   it('computes the rows bit for bit as the JavaScript loop', () => {
     for (const [rows, classes] of [[300, 10], [50, 1], [20, 37]] as const) {

@@ -24,8 +24,9 @@ type Args = { inputs: tf.NamedTensorInfoMap; backend: MathBackendCPU };
 
 const fround = Math.fround;
 
-function float32Values(backend: MathBackendCPU, t: tf.TensorInfo): Float32Array {
-  return backend.data.get(t.dataId).values as Float32Array;
+/** A float32 tensor's values: a Float32Array, or another array (the cpu Cast from int32 keeps an Int32Array). */
+function float32Values(backend: MathBackendCPU, t: tf.TensorInfo): ArrayLike<number> {
+  return backend.data.get(t.dataId).values as ArrayLike<number>;
 }
 
 /** A float32 output: recycled storage on blas, a new array on cpu. */
@@ -51,16 +52,17 @@ function checkInputs(logits: tf.TensorInfo, labels: tf.TensorInfo): { rows: numb
  * Per row of `z` [rows, classes], with labels clipped to [0, classes − 1]: `shifted = z − max` (NaN
  * wins the max), `e = exp(shifted)`, `sums = Σ e`, `picked = Σ shifted·oneHot`, `probs = e / sums`:
  * float32 after every operation and sums in double, as the composite's cpu kernels. In the addon when
- * it is built (its exp is V8's Math.exp, bit for bit), else here; `useNative: false` forces this one.
+ * it is built and the arrays are Float32Array and Int32Array (its exp is V8's Math.exp, bit for bit),
+ * else here; `useNative: false` forces this one.
  */
 export function softmaxRows(
-  z: Float32Array, labels: Int32Array, rows: number, classes: number,
+  z: ArrayLike<number>, labels: ArrayLike<number>, rows: number, classes: number,
   probs: Float32Array, sums: Float32Array, picked: Float32Array,
   { useNative = true }: { useNative?: boolean } = {},
 ): void {
-  const native = useNative ? tryLoadNative() : null;
+  const native = useNative && z instanceof Float32Array && labels instanceof Int32Array ? tryLoadNative() : null;
   if (native !== null) {
-    native.softmaxRows(z, labels, rows, classes, probs, sums, picked);
+    native.softmaxRows(z as Float32Array, labels as Int32Array, rows, classes, probs, sums, picked);
     return;
   }
   for (let i = 0; i < rows; i++) {
@@ -94,7 +96,7 @@ function forward(args: unknown): tf.TensorInfo[] {
   const labelsInfo = inputs['labels'] as tf.TensorInfo;
   const { rows, classes } = checkInputs(logits, labelsInfo);
   const z = float32Values(backend, logits);
-  const labels = backend.data.get(labelsInfo.dataId).values as Int32Array;
+  const labels = backend.data.get(labelsInfo.dataId).values as ArrayLike<number>;
   const loss = output(backend, [...logits.shape.slice(0, -1), 1], rows);
   const probs = output(backend, logits.shape, rows * classes);
   const sums = new Float32Array(rows);
@@ -114,7 +116,7 @@ function gradient(args: unknown): tf.TensorInfo {
     throw new Error(`${SPARSE_SOFTMAX_CE_GRAD}: expected one float32 gradient per row, got ${dyInfo.dtype} [${dyInfo.shape}]`);
   }
   const p = float32Values(backend, probsInfo);
-  const labels = backend.data.get(labelsInfo.dataId).values as Int32Array;
+  const labels = backend.data.get(labelsInfo.dataId).values as ArrayLike<number>;
   const dy = float32Values(backend, dyInfo);
   const grad = output(backend, probsInfo.shape, rows * classes);
   for (let i = 0; i < rows; i++) {

@@ -24,8 +24,9 @@ function sgdUpdateKernel(args: unknown): tf.TensorInfo {
   if (weight.dtype !== 'float32' || grad.dtype !== 'float32' || !tf.util.arraysEqual(weight.shape, grad.shape)) {
     throw new Error(`${SGD_UPDATE}: expected float32 weight and gradient of one shape, got ${weight.dtype} [${weight.shape}] and ${grad.dtype} [${grad.shape}]`);
   }
-  const w = backend.data.get(weight.dataId).values as Float32Array;
-  const g = backend.data.get(grad.dataId).values as Float32Array;
+  // Any array: a float32 tensor made by the cpu Cast from int32 keeps an Int32Array.
+  const w = backend.data.get(weight.dataId).values as ArrayLike<number>;
+  const g = backend.data.get(grad.dataId).values as ArrayLike<number>;
   const { scale, decay } = attrs;
   const out = backend instanceof MathBackendBlas ? backend.allocFloat32(w.length) : new Float32Array(w.length);
   const f = Math.fround;

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendBlas } from './index.js';
+import type { NativeKernels } from './native.js';
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: MathBackendBlas; attrs?: tf.NamedAttrMap };
 type Op = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'sqdiff';
@@ -83,7 +84,10 @@ function layout(big: number[], small: number[]): 'same' | 'scalar' | 'row' | 'co
   return null;
 }
 
-function binaryKernel(name: string, op: Op): tf.KernelConfig {
+const NATIVE_OPS: readonly Op[] = ['add', 'sub', 'mul', 'div'];
+const LAYOUTS = ['same', 'scalar', 'row', 'col'] as const;
+
+function binaryKernel(name: string, op: Op, native: NativeKernels | null): tf.KernelConfig {
   const fallback = cpuKernel(name);
   return {
     kernelName: name,
@@ -100,7 +104,15 @@ function binaryKernel(name: string, op: Op): tf.KernelConfig {
       const x = backend.data.get(big.dataId).values as Float32Array;
       const s = backend.data.get(small.dataId).values as Float32Array;
       const out = backend.allocFloat32(x.length);
-      const full = how === 'same' ? s : expand(how, s, x.length, big.shape[big.shape.length - 1] ?? 1);
+      const n = big.shape[big.shape.length - 1] ?? 1;
+      const nativeOp = NATIVE_OPS.indexOf(op);
+      // (A float32 tensor made by a cpu kernel can hold another array type: Cast of int32 keeps it.)
+      if (native !== null && nativeOp >= 0 && x instanceof Float32Array && s instanceof Float32Array) {
+        // + − × ÷ in the addon: float32 arithmetic rounds as the JavaScript loops below do.
+        native.binaryOp(nativeOp, LAYOUTS.indexOf(how), x, s, n, out, !aBig);
+        return backend.outputInfo(big.shape, out);
+      }
+      const full = how === 'same' ? s : expand(how, s, x.length, n);
       if (aBig) apply(op, x, full, out);
       else apply(op, full, x, out);
       return backend.outputInfo(big.shape, out);
@@ -142,6 +154,6 @@ function sumKernel(): tf.KernelConfig {
   };
 }
 
-export function elementwiseKernels(): tf.KernelConfig[] {
-  return [...binaryOps.map(([name, op]) => binaryKernel(name, op)), sumKernel()];
+export function elementwiseKernels(native: NativeKernels | null = null): tf.KernelConfig[] {
+  return [...binaryOps.map(([name, op]) => binaryKernel(name, op, native)), sumKernel()];
 }

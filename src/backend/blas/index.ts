@@ -104,7 +104,7 @@ export function registerBlasBackend(): void {
   for (const kernel of tf.getKernelsForBackend('cpu')) {
     tf.registerKernel({ ...kernel, backendName: BLAS_BACKEND });
   }
-  for (const kernel of [...matMulKernels(native), ...elementwiseKernels()]) {
+  for (const kernel of [...matMulKernels(native), ...elementwiseKernels(native)]) {
     tf.unregisterKernel(kernel.kernelName, BLAS_BACKEND);
     tf.registerKernel(kernel);
   }

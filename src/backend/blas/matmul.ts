@@ -9,8 +9,8 @@ import type { NativeKernels } from './native.js';
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: MathBackendBlas; attrs?: tf.NamedAttrMap };
 
-function values(backend: MathBackendBlas, t: tf.TensorInfo): Float32Array {
-  return backend.data.get(t.dataId).values as Float32Array;
+function values(backend: MathBackendBlas, t: tf.TensorInfo): tf.backend_util.BackendValues {
+  return backend.data.get(t.dataId).values as tf.backend_util.BackendValues;
 }
 
 /** op(A)·op(B) for every batch; null when the inputs are not plain float32 (the caller falls back). */
@@ -30,6 +30,8 @@ function product(native: NativeKernels, backend: MathBackendBlas, a: tf.TensorIn
   if (tf.util.sizeFromShape(outer) !== batch) return null; // a broadcast the cpu kernel's mapping defines
   const av = values(backend, a);
   const bv = values(backend, b);
+  // A float32 tensor may hold another array (the cpu Cast from int32 keeps an Int32Array): cpu kernel.
+  if (!(av instanceof Float32Array) || !(bv instanceof Float32Array)) return null;
   const out = backend.allocFloat32(batch * m * n);
   for (let i = 0; i < batch; i++) {
     const aOff = (i % batchA) * m * k;

@@ -21,6 +21,11 @@ export interface NativeKernels {
   softmaxRows(
     z: Float32Array, labels: Int32Array, rows: number, classes: number, probs: Float32Array, sums: Float32Array, picked: Float32Array,
   ): void;
+  /**
+   * `out = big ∘ small` (or `small ∘ big` when `smallIsLeft`) for op 0..3 = + − × ÷, small laid over
+   * big as the same shape (layout 0), a scalar (1), a row of `n` (2) or one value per row of `n` (3).
+   */
+  binaryOp(op: number, layout: number, big: Float32Array, small: Float32Array, n: number, out: Float32Array, smallIsLeft: boolean): void;
   setThreads(n: number): void;
   config(): string;
 }
