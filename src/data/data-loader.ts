@@ -11,7 +11,7 @@ import { childGenerator, restoreGenerator } from '../random.js';
 import type { ArrayDataset } from './dataset.js';
 import type { DatasetInfo, DatasetName } from './datasets.js';
 import { datasetInfo } from './datasets.js';
-import type { DataSource, ResolveOptions } from './sources.js';
+import type { DataSource, LoadedSplits, ResolveOptions } from './sources.js';
 import { loadSplits } from './sources.js';
 
 /** What to do with the last `count % batchSize` examples of an epoch (Gluon's `last_batch`). */
@@ -184,6 +184,11 @@ export interface LoadFashionMnistOptions extends Omit<ResolveOptions, 'root'> {
   limit?: number | undefined;
   /** Told where the data came from (a directory searched, an explicit one, or a download). */
   onSource?: (source: DataSource) => void;
+  /**
+   * Both splits already being read with these same options (see `softmax train`, which starts reading
+   * before it loads TensorFlow.js); when it gives `undefined`, they are loaded here as usual.
+   */
+  splits?: Promise<LoadedSplits | undefined>;
 }
 
 /**
@@ -194,10 +199,10 @@ export interface LoadFashionMnistOptions extends Omit<ResolveOptions, 'root'> {
  */
 export async function loadFashionMnist(
   batchSize: number,
-  { dataset = 'fashion-mnist', shuffle = true, seed, onSource, limit, ...options }: LoadFashionMnistOptions = {},
+  { dataset = 'fashion-mnist', shuffle = true, seed, onSource, limit, splits, ...options }: LoadFashionMnistOptions = {},
 ): Promise<[DataLoader, DataLoader]> {
   const info = typeof dataset === 'string' ? datasetInfo(dataset) : dataset;
-  const { train, test, source } = await loadSplits(info, options);
+  const { train, test, source } = (await splits) ?? (await loadSplits(info, options));
   onSource?.(source);
   const head = (d: ArrayDataset): ArrayDataset => {
     const count = Math.min(d.count, limit ?? d.count);

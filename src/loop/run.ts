@@ -6,7 +6,7 @@ import { initBackend } from '../backend/index.js';
 import { loadFashionMnist } from '../data/data-loader.js';
 import type { DatasetName } from '../data/datasets.js';
 import { datasetInfo } from '../data/datasets.js';
-import type { DataSource } from '../data/sources.js';
+import type { DataSource, LoadedSplits } from '../data/sources.js';
 import type { Logger } from '../logger.js';
 import { seed as seedGlobal } from '../random.js';
 import { withStatus } from './progress.js';
@@ -54,6 +54,8 @@ export interface TrainDeps {
   progressStream?: NodeJS.WriteStream | undefined;
   /** Aborted (reason 'SIGINT' or 'SIGTERM') to stop after the current batch with a checkpoint. */
   signal?: AbortSignal | undefined;
+  /** The data set already being read (the CLI starts early); `undefined` from it means: load as usual. */
+  splits?: Promise<LoadedSplits | undefined>;
 }
 
 /** One human line: where the data set was found, or where it was downloaded from and to. */
@@ -99,6 +101,7 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
       logger,
       limit: args.limit,
       onSource: (s) => (source = s),
+      splits: deps.splits,
     }),
   );
   const root = source?.dir;

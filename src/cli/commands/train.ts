@@ -1,7 +1,10 @@
 /** `softmax train`: declares the options; the implementation is lazy-imported so --help stays fast. */
 import { existsSync, statSync } from 'node:fs';
 import type { Options } from 'yargs';
-import { DATASET_NAMES } from '../../data/datasets.js';
+import type { DatasetName } from '../../data/datasets.js';
+import { DATASET_NAMES, datasetInfo } from '../../data/datasets.js';
+import type { LoadedSplits } from '../../data/sources.js';
+import type { Logger } from '../../logger.js';
 import { ConfigError } from '../../errors.js';
 import { LOG_LEVELS } from '../logger.js';
 import { makeCommand } from '../make-command.js';
@@ -97,19 +100,32 @@ export function showProgress(args: { quiet: boolean; json: boolean }, stream: { 
   return stream.isTTY === true && !args.quiet && !args.json;
 }
 
+/**
+ * Starts reading both splits of the data set from a local copy (never downloading) with the options
+ * `runTrain` uses. Gives `undefined` instead of any error: `runTrain` then loads the data itself and
+ * reports what is wrong, as without this. Loads only the light data modules.
+ */
+async function readSplitsEarly(args: { dataset: DatasetName; dataDir?: string | undefined }, logger: Logger): Promise<LoadedSplits | undefined> {
+  const { loadSplits } = await import('../../data/sources.js');
+  return loadSplits(datasetInfo(args.dataset), { root: args.dataDir, logger, download: false }).catch(() => undefined);
+}
+
 export const trainCommand = makeCommand({
   command: 'train',
   describe: 'Train softmax regression on Fashion-MNIST and print the textbook epoch lines',
   builder: (y) => y.options(trainOptions).check(checkTrainOptions),
   handler: async (args) => {
-    const [{ runTrain }, { rootLogger }, { defaultRunDir }, { trapSignals }] = await Promise.all([
+    const { rootLogger } = await import('../logger.js');
+    const logger = rootLogger({ level: args.logLevel, file: args.logFile });
+    // Reading the data set (mostly on libuv's threads) overlaps loading TensorFlow.js on this one.
+    const splits = readSplitsEarly(args, logger);
+    await (await import('../../backend/preload.js')).loadTfjsInSteps();
+    const [{ runTrain }, { defaultRunDir }, { trapSignals }] = await Promise.all([
       import('../../loop/run.js'),
-      import('../logger.js'),
       import('../../loop/run-dir.js'),
       import('../signals.js'),
     ]);
     const trap = trapSignals((line) => void process.stderr.write(`softmax: ${line}\n`));
-    const logger = rootLogger({ level: args.logLevel, file: args.logFile });
     await runTrain(
       {
         impl: args.impl,
@@ -128,7 +144,7 @@ export const trainCommand = makeCommand({
         resume: args.resume,
         limit: args.limit,
       },
-      { logger, progressStream: showProgress(args) ? process.stdout : undefined, signal: trap.signal },
+      { logger, progressStream: showProgress(args) ? process.stdout : undefined, signal: trap.signal, splits },
     ).finally(() => trap.release());
   },
 });
