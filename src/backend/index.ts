@@ -14,7 +14,7 @@ import { BackendError } from '../errors.js';
 import { registerBlasBackend } from './blas/index.js';
 import { registerFusedLossKernels } from './fused-loss.js';
 import { registerFusedSgdKernel } from './fused-sgd.js';
-import { fixWasmOneHot } from './wasm-fixes.js';
+import { fixWasmMatMul, fixWasmOneHot } from './wasm-fixes.js';
 
 export { tf };
 export { SPARSE_SOFTMAX_CE, SPARSE_SOFTMAX_CE_GRAD, hasFusedLossKernels } from './fused-loss.js';
@@ -61,6 +61,7 @@ const providers: BackendProvider[] = [
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('@tensorflow/tfjs-backend-wasm');
       fixWasmOneHot();
+      fixWasmMatMul();
     },
   },
   {
