@@ -37,11 +37,18 @@ async function train(backend, impl) {
   return { history: r.history, examplesPerSec: r.examplesPerSec };
 }
 
-// TensorFlow.js layers: the same model (Dense(10) + softmax, N(0, 0.01²) init, sgd 0.1, batch 256).
+// TensorFlow.js layers: the same model (Dense(10) + softmax, N(0, 0.01²) init, sgd 0.1, batch 256); on
+// wasm, stock TensorFlow.js.
 async function layersFit(backend) {
   const { initBackend, tf, data } = await import('softmax');
   const tfl = await import('@tensorflow/tfjs');
-  await initBackend(backend);
+  if (backend === 'wasm') {
+    // Stock TensorFlow.js: the wasm backend without the corrections softmax applies (wasm-fixes.ts).
+    await import('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
+  } else {
+    await initBackend(backend);
+  }
   const root = data.defaultDataDir();
   const [train, test] = await Promise.all([data.readFashionMnist(root, { train: true }), data.readFashionMnist(root, { train: false })]);
   const toX = (d) => tf.tensor2d(Float32Array.from(d.images, (v) => v / 255), [d.count, 784]);
