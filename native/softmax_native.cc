@@ -314,6 +314,37 @@ Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+
+// sgdUpdate(weight: Float32Array, grad: Float32Array, scale, decay, out: Float32Array):
+// out = (decay·w) − (scale·g), decay = 1 meaning w as is; in float32, which rounds each operation as
+// JavaScript's double operation then Math.fround does (see fused-sgd.ts).
+Napi::Value SgdUpdate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto isF32 = [&](int i) { return info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == napi_float32_array; };
+  if (info.Length() != 5 || !isF32(0) || !isF32(1) || !isF32(4)) {
+    Napi::TypeError::New(env, "sgdUpdate(weight: Float32Array, grad: Float32Array, scale, decay, out: Float32Array)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto w = info[0].As<Napi::Float32Array>();
+  auto g = info[1].As<Napi::Float32Array>();
+  auto out = info[4].As<Napi::Float32Array>();
+  const float scale = info[2].ToNumber().FloatValue(), decay = info[3].ToNumber().FloatValue();
+  const size_t n = w.ElementLength();
+  if (g.ElementLength() != n || out.ElementLength() < n) {
+    Napi::RangeError::New(env, "sgdUpdate: the arrays' lengths differ").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const float* __restrict wd = w.Data();
+  const float* __restrict gd = g.Data();
+  float* __restrict o = out.Data();
+  if (decay == 1.0f) {
+    for (size_t i = 0; i < n; ++i) o[i] = wd[i] - gd[i] * scale;
+  } else {
+    for (size_t i = 0; i < n; ++i) o[i] = wd[i] * decay - gd[i] * scale;
+  }
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   openblas_set_num_threads(info[0].ToNumber().Int32Value());
   return info.Env().Undefined();
@@ -329,6 +360,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("expF64", Napi::Function::New(env, ExpF64));
   exports.Set("softmaxRows", Napi::Function::New(env, SoftmaxRows));
   exports.Set("binaryOp", Napi::Function::New(env, BinaryOp));
+  exports.Set("sgdUpdate", Napi::Function::New(env, SgdUpdate));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("config", Napi::Function::New(env, Config));
   return exports;

@@ -48,6 +48,22 @@ describe.each(['cpu', 'blas'])('on %s', (backend) => {
   });
 });
 
+it('a weight held as an Int32Array (cast from int32) takes the JavaScript loop: the same bits', () => {
+  const h = { learningRate: 0.1, wd: 0.01, momentum: 0, rescaleGrad: 1 / 3, clipGradient: -1 };
+  const run = () =>
+    tf.tidy(() => {
+      const w = tf.cast(tf.tensor1d([3, -7, 100000, 0], 'int32'), 'float32');
+      return Array.from(sgdUpdate(w, tf.tensor1d([0.3, -1e-3, 5, 2.5]), undefined, h).weight.dataSync());
+    });
+  const fused = run();
+  tf.unregisterKernel(SGD_UPDATE, 'cpu');
+  try {
+    expect(bits(fused)).toEqual(bits(run()));
+  } finally {
+    registerFusedSgdKernel('cpu');
+  }
+});
+
 it('the kernel refuses a gradient of another shape, saying what it expected', () => {
   const [w, g] = [tf.zeros([2, 3]), tf.zeros([3, 2])];
   expect(() => tf.engine().runKernel(SGD_UPDATE, { weight: w, grad: g }, { scale: 0.1, decay: 1 })).toThrow(

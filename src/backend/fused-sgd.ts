@@ -7,6 +7,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { MathBackendBlas } from './blas/index.js';
+import { tryLoadNative } from './blas/native.js';
+
+const f = Math.fround;
 
 export const SGD_UPDATE = 'SoftmaxJsSgdUpdate';
 
@@ -29,8 +32,10 @@ function sgdUpdateKernel(args: unknown): tf.TensorInfo {
   const g = backend.data.get(grad.dataId).values as ArrayLike<number>;
   const { scale, decay } = attrs;
   const out = backend instanceof MathBackendBlas ? backend.allocFloat32(w.length) : new Float32Array(w.length);
-  const f = Math.fround;
-  if (decay === 1) {
+  const native = tryLoadNative();
+  if (native !== null && w instanceof Float32Array && g instanceof Float32Array) {
+    native.sgdUpdate(w, g, scale, decay, out); // the same float32 operations, in the addon
+  } else if (decay === 1) {
     for (let i = 0; i < out.length; i++) out[i] = (w[i] as number) - f((g[i] as number) * scale);
   } else {
     for (let i = 0; i < out.length; i++) out[i] = f((w[i] as number) * decay) - f((g[i] as number) * scale);

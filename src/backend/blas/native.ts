@@ -26,6 +26,8 @@ export interface NativeKernels {
    * big as the same shape (layout 0), a scalar (1), a row of `n` (2) or one value per row of `n` (3).
    */
   binaryOp(op: number, layout: number, big: Float32Array, small: Float32Array, n: number, out: Float32Array, smallIsLeft: boolean): void;
+  /** `out = decay·w − scale·g` in float32 (decay 1: `w − scale·g`). */
+  sgdUpdate(weight: Float32Array, grad: Float32Array, scale: number, decay: number, out: Float32Array): void;
   setThreads(n: number): void;
   config(): string;
 }
