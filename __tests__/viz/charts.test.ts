@@ -29,6 +29,19 @@ describe('charts', () => {
     expect(readdirSync(dir).sort()).toEqual(['curves.png', 'curves.svg']);
   });
 
+  it.each([2, 3, 7, 40])('curves of a %p-epoch run label the epoch axis with whole, distinct epochs', async (epochs) => {
+    const dir = tmp();
+    const files = await plotCurves(history, join(dir, 'curves'), { epochs, formats: undefined } as never);
+    const texts = svgTexts(files.svg!);
+    // The x axis comes first in the SVG: its labels, then its title 'epoch'.
+    const labels = texts.slice(0, texts.indexOf('epoch'));
+    expect(labels.length).toBeGreaterThanOrEqual(2);
+    expect(labels.every((l) => /^\d+$/.test(l))).toBe(true);
+    expect(new Set(labels).size).toBe(labels.length);
+    // Few epochs: every one of them.
+    if (epochs <= 12) expect(labels).toEqual(Array.from({ length: epochs }, (_, i) => String(i + 1)));
+  });
+
   it('confusion matrix: a heat map with every class name and the counts', async () => {
     const dir = tmp();
     const m = FASHION_MNIST_CLASSES.map((_, t) => FASHION_MNIST_CLASSES.map((__, p) => (t === p ? 900 + t : t + p)));

@@ -40,7 +40,9 @@ export function curvesSpec(history: readonly Point[], options: PlotCurvesOptions
         type: 'quantitative',
         title: 'epoch',
         scale: { domain: [1, lastEpoch], nice: false },
-        axis: { tickMinStep: 1, format: 'd' },
+        // Whole epochs only: every one while they are few (vega's ticks at 1.5, 2.5 printed as 2, 3
+        // otherwise), else whole steps of vega's choosing.
+        axis: { format: 'd', ...(lastEpoch <= 12 ? { values: Array.from({ length: lastEpoch }, (_, i) => i + 1) } : { tickMinStep: 1 }) },
       },
       y: { field: 'value', type: 'quantitative', title: 'loss / accuracy', scale: { domain: [0, Math.ceil(top * 10) / 10] } },
       color: {
