@@ -15,10 +15,15 @@ bool Fits(const Napi::TypedArrayOf<T>& a, uint64_t needed) {
   return static_cast<uint64_t>(a.ElementLength()) >= needed;
 }
 
+// Whether `v` is a typed array of `type` (As<Float32Array>() on another kind would read its bytes as floats).
+bool IsTypedArrayOf(const Napi::Value& v, napi_typedarray_type type) {
+  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == type;
+}
+
 // sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc): row-major C = αAB + βC.
 Napi::Value Sgemm(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto isF32 = [&](int i) { return info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == napi_float32_array; };
+  auto isF32 = [&](int i) { return IsTypedArrayOf(info[i], napi_float32_array); };
   if (info.Length() != 13 || !isF32(6) || !isF32(8) || !isF32(11)) {
     Napi::TypeError::New(env, "sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)")
         .ThrowAsJavaScriptException();
@@ -51,9 +56,7 @@ Napi::Value Sgemm(const Napi::CallbackInfo& info) {
 // a float32 division: for bytes and 255 it rounds exactly as JavaScript's Math.fround(v / 255) does.
 Napi::Value GatherRowsU8(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto isType = [&](int i, napi_typedarray_type type) {
-    return info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == type;
-  };
+  auto isType = [&](int i, napi_typedarray_type type) { return IsTypedArrayOf(info[i], type); };
   if (info.Length() != 7 || !isType(0, napi_uint8_array) || !isType(2, napi_uint32_array) || !isType(6, napi_float32_array)) {
     Napi::TypeError::New(env, "gatherRowsU8(src, rowSize, indices, start, count, divisor, out)")
         .ThrowAsJavaScriptException();
@@ -170,9 +173,7 @@ double FdlibmExp(double x) {
 // expF64(values: Float64Array, out: Float64Array): out[i] = FdlibmExp(values[i]); for the tests.
 Napi::Value ExpF64(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != 2 || !info[0].IsTypedArray() || !info[1].IsTypedArray() ||
-      info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
-      info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+  if (info.Length() != 2 || !IsTypedArrayOf(info[0], napi_float64_array) || !IsTypedArrayOf(info[1], napi_float64_array)) {
     Napi::TypeError::New(env, "expF64(values: Float64Array, out: Float64Array)").ThrowAsJavaScriptException();
     return env.Undefined();
   }
@@ -194,9 +195,7 @@ Napi::Value ExpF64(const Napi::CallbackInfo& info) {
 Napi::Value SoftmaxRows(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* usage = "softmaxRows(z: Float32Array, labels: Int32Array, rows, classes, probs: Float32Array, sums: Float32Array, picked: Float32Array)";
-  auto isType = [&](int i, napi_typedarray_type type) {
-    return info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == type;
-  };
+  auto isType = [&](int i, napi_typedarray_type type) { return IsTypedArrayOf(info[i], type); };
   if (info.Length() != 7 || !isType(0, napi_float32_array) || !isType(1, napi_int32_array) ||
       !isType(4, napi_float32_array) || !isType(5, napi_float32_array) || !isType(6, napi_float32_array)) {
     Napi::TypeError::New(env, usage).ThrowAsJavaScriptException();
@@ -283,7 +282,7 @@ void Binary(bool smallIsLeft, int layout, const float* x, const float* s, int64_
 
 Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto isF32 = [&](int i) { return info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == napi_float32_array; };
+  auto isF32 = [&](int i) { return IsTypedArrayOf(info[i], napi_float32_array); };
   if (info.Length() != 7 || !isF32(2) || !isF32(3) || !isF32(5)) {
     Napi::TypeError::New(env, "binaryOp(op, layout, big: Float32Array, small: Float32Array, n, out: Float32Array, smallIsLeft)")
         .ThrowAsJavaScriptException();
@@ -320,7 +319,7 @@ Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
 // JavaScript's double operation then Math.fround does (see fused-sgd.ts).
 Napi::Value SgdUpdate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto isF32 = [&](int i) { return info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == napi_float32_array; };
+  auto isF32 = [&](int i) { return IsTypedArrayOf(info[i], napi_float32_array); };
   if (info.Length() != 5 || !isF32(0) || !isF32(1) || !isF32(4)) {
     Napi::TypeError::New(env, "sgdUpdate(weight: Float32Array, grad: Float32Array, scale, decay, out: Float32Array)").ThrowAsJavaScriptException();
     return env.Undefined();

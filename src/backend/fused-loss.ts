@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { MathBackendBlas } from './blas/index.js';
+import { float32Output } from './blas/index.js';
 import { tryLoadNative } from './blas/native.js';
 
 export const SPARSE_SOFTMAX_CE = 'SoftmaxJsSparseSoftmaxCrossEntropy';
@@ -27,16 +27,6 @@ const fround = Math.fround;
 /** A float32 tensor's values: a Float32Array, or another array (the cpu Cast from int32 keeps an Int32Array). */
 function float32Values(backend: MathBackendCPU, t: tf.TensorInfo): ArrayLike<number> {
   return backend.data.get(t.dataId).values as ArrayLike<number>;
-}
-
-/** A float32 output: recycled storage on blas, a new array on cpu. */
-function output(backend: MathBackendCPU, shape: number[], length: number): { values: Float32Array; info: () => tf.TensorInfo } {
-  if (backend instanceof MathBackendBlas) {
-    const values = backend.allocFloat32(length);
-    return { values, info: () => backend.outputInfo(shape, values) };
-  }
-  const values = new Float32Array(length);
-  return { values, info: () => backend.makeTensorInfo(shape, 'float32', values) };
 }
 
 function checkInputs(logits: tf.TensorInfo, labels: tf.TensorInfo): { rows: number; classes: number } {
@@ -97,8 +87,8 @@ function forward(args: unknown): tf.TensorInfo[] {
   const { rows, classes } = checkInputs(logits, labelsInfo);
   const z = float32Values(backend, logits);
   const labels = backend.data.get(labelsInfo.dataId).values as ArrayLike<number>;
-  const loss = output(backend, [...logits.shape.slice(0, -1), 1], rows);
-  const probs = output(backend, logits.shape, rows * classes);
+  const loss = float32Output(backend, [...logits.shape.slice(0, -1), 1], rows);
+  const probs = float32Output(backend, logits.shape, rows * classes);
   const sums = new Float32Array(rows);
   const picked = new Float32Array(rows);
   softmaxRows(z, labels, rows, classes, probs.values, sums, picked);
@@ -118,7 +108,7 @@ function gradient(args: unknown): tf.TensorInfo {
   const p = float32Values(backend, probsInfo);
   const labels = backend.data.get(labelsInfo.dataId).values as ArrayLike<number>;
   const dy = float32Values(backend, dyInfo);
-  const grad = output(backend, probsInfo.shape, rows * classes);
+  const grad = float32Output(backend, probsInfo.shape, rows * classes);
   for (let i = 0; i < rows; i++) {
     const row = i * classes;
     const label = clipLabel(labels[i] as number, classes);

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { MathBackendBlas } from './blas/index.js';
+import { float32Output } from './blas/index.js';
 import { tryLoadNative } from './blas/native.js';
 
 const f = Math.fround;
@@ -31,7 +31,7 @@ function sgdUpdateKernel(args: unknown): tf.TensorInfo {
   const w = backend.data.get(weight.dataId).values as ArrayLike<number>;
   const g = backend.data.get(grad.dataId).values as ArrayLike<number>;
   const { scale, decay } = attrs;
-  const out = backend instanceof MathBackendBlas ? backend.allocFloat32(w.length) : new Float32Array(w.length);
+  const { values: out, info } = float32Output(backend, weight.shape, w.length);
   const native = tryLoadNative();
   if (native !== null && w instanceof Float32Array && g instanceof Float32Array) {
     native.sgdUpdate(w, g, scale, decay, out); // the same float32 operations, in the addon
@@ -40,7 +40,7 @@ function sgdUpdateKernel(args: unknown): tf.TensorInfo {
   } else {
     for (let i = 0; i < out.length; i++) out[i] = f((w[i] as number) * decay) - f((g[i] as number) * scale);
   }
-  return backend instanceof MathBackendBlas ? backend.outputInfo(weight.shape, out) : backend.makeTensorInfo(weight.shape, 'float32', out);
+  return info();
 }
 
 /** Registers the kernel for `backendName` (idempotent). */

@@ -9,66 +9,61 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-let fixed = false;
+const replaced = new Set<string>();
 
-export function fixWasmOneHot(): void {
-  const original = tf.getKernel(tf.OneHot, 'wasm');
-  const cast = tf.getKernel(tf.Cast, 'wasm');
-  if (fixed || original === undefined || cast === undefined) return;
-  fixed = true;
-  tf.unregisterKernel(tf.OneHot, 'wasm');
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const attrs = args.attrs as unknown as tf.OneHotAttrs;
-      if (attrs.dtype === 'int32') return original.kernelFunc(args);
-      const ints = original.kernelFunc({ ...args, attrs: { ...args.attrs, dtype: 'int32' } }) as tf.TensorInfo;
-      const out = cast.kernelFunc({ inputs: { x: ints }, backend: args.backend, attrs: { dtype: attrs.dtype } });
-      (args.backend as tf.KernelBackend).disposeData(ints.dataId);
-      return out;
-    },
-  });
+/**
+ * Replaces the wasm kernel `name`, once, by `wrap(original, helper)`, where `helper` is the wasm
+ * kernel `helperName` the replacement also runs. Does nothing when either is missing.
+ */
+function replaceWasmKernel(name: string, helperName: string, wrap: (original: tf.KernelFunc, helper: tf.KernelFunc) => tf.KernelFunc): void {
+  const original = tf.getKernel(name, 'wasm');
+  const helper = tf.getKernel(helperName, 'wasm');
+  if (replaced.has(name) || original === undefined || helper === undefined) return;
+  replaced.add(name);
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ ...original, kernelFunc: wrap(original.kernelFunc, helper.kernelFunc) });
 }
 
-let fixedMatMul = false;
+export function fixWasmOneHot(): void {
+  replaceWasmKernel(tf.OneHot, tf.Cast, (original, cast) => (args) => {
+    const attrs = args.attrs as unknown as tf.OneHotAttrs;
+    if (attrs.dtype === 'int32') return original(args);
+    const ints = original({ ...args, attrs: { ...args.attrs, dtype: 'int32' } }) as tf.TensorInfo;
+    const out = cast({ inputs: { x: ints }, backend: args.backend, attrs: { dtype: attrs.dtype } });
+    (args.backend as tf.KernelBackend).disposeData(ints.dataId);
+    return out;
+  });
+}
 
 /** `perm` swapping the last two of `rank` axes. */
 const swapLast = (rank: number): number[] => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
 
 export function fixWasmMatMul(): void {
-  const original = tf.getKernel(tf.BatchMatMul, 'wasm');
-  const transpose = tf.getKernel(tf.Transpose, 'wasm');
-  if (fixedMatMul || original === undefined || transpose === undefined) return;
-  fixedMatMul = true;
-  tf.unregisterKernel(tf.BatchMatMul, 'wasm');
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
-      if (!transposeA && !transposeB) return original.kernelFunc(args);
-      const backend = args.backend as tf.KernelBackend;
-      const a = args.inputs['a'] as tf.TensorInfo;
-      const b = args.inputs['b'] as tf.TensorInfo;
-      const size = (x: tf.TensorInfo): number => tf.util.sizeFromShape(x.shape);
-      const t = (x: tf.TensorInfo): tf.TensorInfo =>
-        transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm: swapLast(x.shape.length) } }) as tf.TensorInfo;
-      const product = (x: tf.TensorInfo, y: tf.TensorInfo): tf.TensorInfo =>
-        original.kernelFunc({ inputs: { a: x, b: y }, backend, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo;
-      const last2 = (x: tf.TensorInfo): [number, number] => [x.shape[x.shape.length - 2] ?? 1, x.shape[x.shape.length - 1] ?? 1];
-      const [[ar, ac], [br, bc]] = [last2(a), last2(b)];
-      const batch = Math.max(size(a) / (ar * ac || 1), size(b) / (br * bc || 1));
-      const [m, n] = [transposeA ? ac : ar, transposeB ? br : bc];
-      // op(A)·op(B) on transposed copies of the operands that need it, or (op(B)ᵀ·op(A)ᵀ)ᵀ.
-      const direct = (transposeA ? size(a) : 0) + (transposeB ? size(b) : 0);
-      const swapped = (transposeA ? 0 : size(a)) + (transposeB ? 0 : size(b)) + batch * m * n;
-      const temps: tf.TensorInfo[] = [];
-      const keep = (x: tf.TensorInfo): tf.TensorInfo => (temps.push(x), x);
-      const out =
-        direct <= swapped
-          ? product(transposeA ? keep(t(a)) : a, transposeB ? keep(t(b)) : b)
-          : t(keep(product(transposeB ? b : keep(t(b)), transposeA ? a : keep(t(a)))));
-      for (const x of temps) backend.disposeData(x.dataId);
-      return out;
-    },
+  replaceWasmKernel(tf.BatchMatMul, tf.Transpose, (original, transpose) => (args) => {
+    const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
+    if (!transposeA && !transposeB) return original(args);
+    const backend = args.backend as tf.KernelBackend;
+    const a = args.inputs['a'] as tf.TensorInfo;
+    const b = args.inputs['b'] as tf.TensorInfo;
+    const size = (x: tf.TensorInfo): number => tf.util.sizeFromShape(x.shape);
+    const t = (x: tf.TensorInfo): tf.TensorInfo =>
+      transpose({ inputs: { x }, backend, attrs: { perm: swapLast(x.shape.length) } }) as tf.TensorInfo;
+    const product = (x: tf.TensorInfo, y: tf.TensorInfo): tf.TensorInfo =>
+      original({ inputs: { a: x, b: y }, backend, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo;
+    const last2 = (x: tf.TensorInfo): [number, number] => [x.shape[x.shape.length - 2] ?? 1, x.shape[x.shape.length - 1] ?? 1];
+    const [[ar, ac], [br, bc]] = [last2(a), last2(b)];
+    const batch = Math.max(size(a) / (ar * ac || 1), size(b) / (br * bc || 1));
+    const [m, n] = [transposeA ? ac : ar, transposeB ? br : bc];
+    // op(A)·op(B) on transposed copies of the operands that need it, or (op(B)ᵀ·op(A)ᵀ)ᵀ.
+    const direct = (transposeA ? size(a) : 0) + (transposeB ? size(b) : 0);
+    const swapped = (transposeA ? 0 : size(a)) + (transposeB ? 0 : size(b)) + batch * m * n;
+    const temps: tf.TensorInfo[] = [];
+    const keep = (x: tf.TensorInfo): tf.TensorInfo => (temps.push(x), x);
+    const out =
+      direct <= swapped
+        ? product(transposeA ? keep(t(a)) : a, transposeB ? keep(t(b)) : b)
+        : t(keep(product(transposeB ? b : keep(t(b)), transposeA ? a : keep(t(a)))));
+    for (const x of temps) backend.disposeData(x.dataId);
+    return out;
   });
 }

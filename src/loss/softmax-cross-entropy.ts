@@ -60,11 +60,12 @@ export class SoftmaxCrossEntropyLoss extends Loss {
       // tf.oneHot wants depth ≥ 2; with one class every clipped label is 0 and its one-hot is 1.
       const oneHot = (): tf.Tensor => (classes === 1 ? tf.ones([...expected, 1]) : tf.oneHot(indices(), classes, 1, 0, 'float32'));
       let loss: tf.Tensor;
-      if (this.sparseLabel && !this.fromLogits && axis === pred.rank - 1 && classes > 0 && pred.dtype === 'float32' && hasFusedLossKernels()) {
-        // The backend's fused kernels (clipping included): the same bits as the composite below.
-        loss = fusedSparseSoftmaxCrossEntropy(pred, int.rank === 1 ? int : tf.reshape(int, [-1]));
-      } else if (this.sparseLabel && !this.fromLogits && axis === pred.rank - 1) {
-        loss = sparseSoftmaxCrossEntropy(pred, oneHot());
+      if (this.sparseLabel && !this.fromLogits && axis === pred.rank - 1) {
+        // The backend's fused kernels when it has them (clipping included): the composite's bits.
+        loss =
+          classes > 0 && pred.dtype === 'float32' && hasFusedLossKernels()
+            ? fusedSparseSoftmaxCrossEntropy(pred, int.rank === 1 ? int : tf.reshape(int, [-1]))
+            : sparseSoftmaxCrossEntropy(pred, oneHot());
       } else {
         const logp = this.fromLogits ? moveAxisLast(pred, axis) : tf.logSoftmax(moveAxisLast(pred, axis));
         const target = this.sparseLabel

@@ -33,17 +33,15 @@ export function sgdUpdate(
   mom: tf.Tensor | undefined,
   h: SgdHyper,
 ): { weight: tf.Tensor; mom?: tf.Tensor } {
+  const lr = f32(h.learningRate);
+  const lrWd = f32(lr * f32(h.wd));
   const plain = mom === undefined && h.clipGradient < 0 && weight.dtype === 'float32' && grad.dtype === 'float32';
   if (plain && hasFusedSgdKernel() && tf.util.arraysEqual(weight.shape, grad.shape)) {
     // The backend's one-kernel sgd_update: the same bits as the operations below.
-    const lr = f32(h.learningRate);
-    const lrWd = f32(lr * f32(h.wd));
     const attrs = { scale: f32(lr * f32(h.rescaleGrad)), decay: lrWd === 0 ? 1 : f32(1 - lrWd) };
     return { weight: tf.engine().runKernel(SGD_UPDATE, { weight, grad }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor };
   }
   return tf.tidy(() => {
-    const lr = f32(h.learningRate);
-    const lrWd = f32(lr * f32(h.wd));
     const step =
       h.clipGradient >= 0 ? tf.mul(clipped(grad, h), lr) : tf.mul(grad, f32(lr * f32(h.rescaleGrad)));
     if (mom === undefined) {

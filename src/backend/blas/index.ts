@@ -97,6 +97,19 @@ export class MathBackendBlas extends MathBackendCPU {
   }
 }
 
+/**
+ * A float32 output array for a kernel registered on both `cpu` and `blas`, and how to turn it into
+ * the kernel's result: recycled storage on blas, a new array on cpu.
+ */
+export function float32Output(backend: MathBackendCPU, shape: number[], length: number): { values: Float32Array; info: () => tf.TensorInfo } {
+  if (backend instanceof MathBackendBlas) {
+    const values = backend.allocFloat32(length);
+    return { values, info: () => backend.outputInfo(shape, values) };
+  }
+  const values = new Float32Array(length);
+  return { values, info: () => backend.makeTensorInfo(shape, 'float32', values) };
+}
+
 /** Registers the `blas` backend (idempotent). Throws when the native addon cannot load. */
 export function registerBlasBackend(): void {
   if (tf.findBackendFactory(BLAS_BACKEND) !== null) return;
