@@ -2,8 +2,8 @@
  * Shared test helpers: float64 reference math (independent of the code under test), closeness and
  * error assertions, and the memory check of STYLE §4.4.
  */
-import { tf } from '../src/backend/index.js';
-import type { Parameter } from '../src/nn/parameter.js';
+import { tf } from '../src/core/backend/registry.js';
+import type { Parameter } from '../src/core/nn/parameter.js';
 
 /** A tensor's values as a flat float64 array. */
 export function values(t: tf.Tensor): number[] {

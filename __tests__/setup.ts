@@ -1,4 +1,4 @@
-import { initBackend } from '../src/backend/index.js';
+import { initBackend } from '../src/core/backend/registry.js';
 
 beforeAll(async () => {
   await initBackend('cpu');

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { main } from '../../src/cli/main.js';
-import { trainCommand } from '../../src/cli/commands/train.js';
-import type { TrainArgs } from '../../src/loop/run.js';
+import { trainCommand } from '../../src/cli/train/command.js';
+import type { TrainArgs } from '../../src/cli/train/run.js';
 
 // The handler lazy-imports the implementation; replace it so parsing is tested without training.
 const runTrain = jest.fn<Promise<void>, [TrainArgs, unknown]>(async () => {});
-jest.mock('../../src/loop/run.js', () => ({ runTrain: (...a: [TrainArgs, unknown]) => runTrain(...a) }));
+jest.mock('../../src/cli/train/run.js', () => ({ runTrain: (...a: [TrainArgs, unknown]) => runTrain(...a) }));
 
 const ROOT = resolve(__dirname, '../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -135,8 +135,8 @@ describe('the softmax executable', () => {
   });
 
   it('the src/backend provider list and the CLI choices name the same backends', async () => {
-    const { backendNames } = await import('../../src/backend/index.js');
-    const { BACKEND_CHOICES } = await import('../../src/cli/commands/train.js');
+    const { backendNames } = await import('../../src/core/backend/registry.js');
+    const { BACKEND_CHOICES } = await import('../../src/cli/train/command.js');
     expect(['auto', ...backendNames()]).toEqual([...BACKEND_CHOICES]);
   });
 

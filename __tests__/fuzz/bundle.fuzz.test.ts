@@ -9,12 +9,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { ModelFormatError, ModelMismatchError } from '../../src/errors.js';
-import { writeBundle } from '../../src/io/bundle.js';
-import { loadModel } from '../../src/io/model.js';
-import { readCheckpoint } from '../../src/loop/checkpoint.js';
-import type { CheckpointMeta } from '../../src/loop/checkpoint.js';
-import { childGenerator } from '../../src/random.js';
+import { ModelFormatError, ModelMismatchError } from '../../src/core/errors.js';
+import { writeBundle } from '../../src/core/io/bundle.js';
+import { loadModel } from '../../src/core/io/model.js';
+import { readCheckpoint } from '../../src/core/io/checkpoint.js';
+import type { CheckpointMeta } from '../../src/core/io/checkpoint.js';
+import { childGenerator } from '../../src/core/random.js';
 import { FuzzStats } from './stats.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

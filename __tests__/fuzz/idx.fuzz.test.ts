@@ -6,8 +6,8 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { encodeIdx, parseIdx, readImages, readLabels } from '../../src/data/idx.js';
-import { IdxFormatError } from '../../src/errors.js';
+import { encodeIdx, parseIdx, readImages, readLabels } from '../../src/core/data/idx.js';
+import { IdxFormatError } from '../../src/core/errors.js';
 import { FuzzStats } from './stats.js';
 
 const MAX = 1 << 16;

@@ -1,6 +1,6 @@
 /** The one place that creates pino: JSON records to stderr, or to a file with --log-file. */
 import pino from 'pino';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../core/logger.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

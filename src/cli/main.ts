@@ -4,11 +4,11 @@
  * SoftmaxError or a usage mistake as one line (no stack trace), and lets anything else crash loudly.
  */
 import yargs from 'yargs';
-import { ConfigError, ExitCode, SoftmaxError } from '../errors.js';
-import { downloadCommand } from './commands/download.js';
-import { evaluateCommand } from './commands/evaluate.js';
-import { predictCommand } from './commands/predict.js';
-import { trainCommand } from './commands/train.js';
+import { ConfigError, ExitCode, SoftmaxError } from '../core/errors.js';
+import { downloadCommand } from './download/command.js';
+import { evaluateCommand } from './evaluate/command.js';
+import { predictCommand } from './predict/command.js';
+import { trainCommand } from './train/command.js';
 
 export interface Io {
   stdout: (text: string) => void;

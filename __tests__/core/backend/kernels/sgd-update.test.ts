@@ -1,0 +1,73 @@
+/**
+ * The one-kernel sgd_update (cpu and blas) gives the composite's bits, with and without weight decay,
+ * on awkward values; momentum and clipping keep the composite.
+ */
+import { initBackend, tf } from '../../../../src/core/backend/registry.js';
+import { tryLoadNative } from '../../../../src/node/backend/native.js';
+import { SGD_UPDATE, registerFusedSgdKernel } from '../../../../src/core/backend/kernels/sgd-update.js';
+import { sgdUpdate } from '../../../../src/core/trainer/sgd.js';
+
+const blas = tryLoadNative() !== null;
+if (!blas && process.env['CI']) throw new Error('CI builds the native addon: it must load');
+
+let seed = 5;
+const random = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+const specials = [0, -0, 1e-45, -3e38, 3e38, Infinity, -Infinity, NaN];
+const values = (n: number): Float32Array =>
+  Float32Array.from({ length: n }, () => (random() < 0.05 ? (specials[Math.floor(random() * specials.length)] as number) : (random() - 0.5) * 10));
+const bits = (a: ArrayLike<number>): string[] => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : String(v)));
+
+describe.each(['cpu', 'blas'])('on %s', (backend) => {
+  beforeAll(async () => {
+    if (backend === 'blas' && !blas) return;
+    await initBackend(backend);
+  });
+  afterAll(async () => {
+    await initBackend('cpu');
+  });
+
+  it.each([0, 1e-3, 0.5])('fused == composite, bit for bit, with wd %p', (wd) => {
+    if (backend === 'blas' && !blas) return;
+    const [w, g] = [values(7840), values(7840)];
+    const h = { learningRate: 0.1, wd, momentum: 0, rescaleGrad: 1 / 256, clipGradient: -1 };
+    const run = () =>
+      tf.tidy(() => {
+        const out = sgdUpdate(tf.tensor2d(w, [10, 784]), tf.tensor2d(g, [10, 784]), undefined, h).weight;
+        return Array.from(out.dataSync());
+      });
+    const fused = run();
+    tf.unregisterKernel(SGD_UPDATE, backend);
+    let composite: number[];
+    try {
+      composite = run();
+    } finally {
+      registerFusedSgdKernel(backend);
+    }
+    expect(bits(fused)).toEqual(bits(composite));
+    expect(fused.some((v, i) => v !== w[i])).toBe(true); // it did step
+  });
+});
+
+it('a weight held as an Int32Array (cast from int32) takes the JavaScript loop: the same bits', () => {
+  const h = { learningRate: 0.1, wd: 0.01, momentum: 0, rescaleGrad: 1 / 3, clipGradient: -1 };
+  const run = () =>
+    tf.tidy(() => {
+      const w = tf.cast(tf.tensor1d([3, -7, 100000, 0], 'int32'), 'float32');
+      return Array.from(sgdUpdate(w, tf.tensor1d([0.3, -1e-3, 5, 2.5]), undefined, h).weight.dataSync());
+    });
+  const fused = run();
+  tf.unregisterKernel(SGD_UPDATE, 'cpu');
+  try {
+    expect(bits(fused)).toEqual(bits(run()));
+  } finally {
+    registerFusedSgdKernel('cpu');
+  }
+});
+
+it('the kernel refuses a gradient of another shape, saying what it expected', () => {
+  const [w, g] = [tf.zeros([2, 3]), tf.zeros([3, 2])];
+  expect(() => tf.engine().runKernel(SGD_UPDATE, { weight: w, grad: g }, { scale: 0.1, decay: 1 })).toThrow(
+    /expected float32 weight and gradient of one shape, got float32 \[2,3\] and float32 \[3,2\]/,
+  );
+  tf.dispose([w, g]);
+});

@@ -1,0 +1,79 @@
+/** Every picture decodes (PNG signature and IHDR size, SVG parses) and carries what it should. */
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FASHION_MNIST_CLASSES } from '../../../src/core/data/fashion-mnist.js';
+import { OutputError } from '../../../src/core/errors.js';
+import { CURVE_SERIES, plotCurves } from '../../../src/core/viz/curves.js';
+import { plotConfusion } from '../../../src/core/viz/confusion.js';
+import { showFashionMnist } from '../../../src/core/viz/images.js';
+import { pngSize, svgTexts } from '../../node/render/decode.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'softmax-viz-'));
+
+const history = [
+  { epoch: 1, loss: 0.79, trainAcc: 0.75, testAcc: 0.78 },
+  { epoch: 2, loss: 0.57, trainAcc: 0.81, testAcc: 0.8 },
+];
+
+describe('charts', () => {
+  it('curves: svg + png with title, axes and the three legend series', async () => {
+    const dir = tmp();
+    const files = await plotCurves(history, join(dir, 'curves'), { title: 'my run', epochs: 5 });
+    expect(files).toEqual({ svg: join(dir, 'curves.svg'), png: join(dir, 'curves.png') });
+    const texts = svgTexts(files.svg!);
+    for (const s of [...CURVE_SERIES, 'my run', 'epoch', 'loss / accuracy', '5']) expect(texts).toContain(s);
+    const { width, height } = pngSize(files.png!);
+    expect(width).toBeGreaterThan(800);
+    expect(height).toBeGreaterThan(500);
+    expect(readdirSync(dir).sort()).toEqual(['curves.png', 'curves.svg']);
+  });
+
+  it.each([2, 3, 7, 40])('curves of a %p-epoch run label the epoch axis with whole, distinct epochs', async (epochs) => {
+    const dir = tmp();
+    const files = await plotCurves(history, join(dir, 'curves'), { epochs, formats: undefined } as never);
+    const texts = svgTexts(files.svg!);
+    // The x axis comes first in the SVG: its labels, then its title 'epoch'.
+    const labels = texts.slice(0, texts.indexOf('epoch'));
+    expect(labels.length).toBeGreaterThanOrEqual(2);
+    expect(labels.every((l) => /^\d+$/.test(l))).toBe(true);
+    expect(new Set(labels).size).toBe(labels.length);
+    // Few epochs: every one of them.
+    if (epochs <= 12) expect(labels).toEqual(Array.from({ length: epochs }, (_, i) => String(i + 1)));
+  });
+
+  it('confusion matrix: a heat map with every class name and the counts', async () => {
+    const dir = tmp();
+    const m = FASHION_MNIST_CLASSES.map((_, t) => FASHION_MNIST_CLASSES.map((__, p) => (t === p ? 900 + t : t + p)));
+    const files = await plotConfusion(m, FASHION_MNIST_CLASSES, join(dir, 'confusion.svg'));
+    expect(files).toEqual({ svg: join(dir, 'confusion.svg') });
+    const texts = svgTexts(files.svg!);
+    for (const name of FASHION_MNIST_CLASSES) expect(texts.filter((t) => t === name)).toHaveLength(2); // both axes
+    expect(texts).toContain('909');
+    const png = await plotConfusion(m, FASHION_MNIST_CLASSES, join(dir, 'confusion.png'));
+    expect(pngSize(png.png!).width).toBeGreaterThan(800);
+  });
+
+  it('image grid: one image and caption per example, wrong ones marked', async () => {
+    const dir = tmp();
+    const pixels = new Uint8Array(784).map((_, i) => i % 256);
+    const images = [
+      { pixels, caption: ['true: Bag', 'pred: Bag'] },
+      { pixels, caption: ['true: Coat', 'pred: Shirt'], marked: true },
+    ];
+    const files = await showFashionMnist(images, join(dir, 'grid'), { title: 'grid' });
+    const svg = readFileSync(files.svg!, 'utf8');
+    expect(svg.match(/<image /g)).toHaveLength(2);
+    expect(svgTexts(files.svg!)).toEqual(expect.arrayContaining(['true: Bag', 'pred: Shirt', '✗ true: Coat', '#0', '#1']));
+    expect(pngSize(files.png!).height).toBeGreaterThan(200);
+  });
+
+  it('an output path that cannot be written is OutputError (10) and leaves nothing', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'file'), 'x');
+    const err = await plotCurves(history, join(dir, 'file', 'curves.png')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OutputError);
+    expect((err as OutputError).exitCode).toBe(10);
+    expect(readdirSync(dir)).toEqual(['file']);
+  });
+});

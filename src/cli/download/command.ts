@@ -1,0 +1,34 @@
+/** `softmax download`: declares the options; the implementation is lazy-imported (it loads no TensorFlow.js). */
+import type { Options } from 'yargs';
+import { DATASET_NAMES } from '../../core/data/datasets.js';
+import { LOG_LEVELS } from '../logger.js';
+import { makeCommand } from '../make-command.js';
+
+export const downloadOptions = {
+  dataset: { choices: DATASET_NAMES, default: 'fashion-mnist' as const, describe: 'Data set to fetch' },
+  dir: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Directory to fill (default: $SOFTMAX_DATA_DIR, else the user cache $XDG_CACHE_HOME/softmax/datasets/<name>)',
+  },
+  mirror: {
+    type: 'string',
+    array: true,
+    requiresArg: true,
+    describe: 'Base URL to fetch the files from, tried in order; replaces the default mirrors (default: $SOFTMAX_MIRROR, comma-separated)',
+  },
+  force: { type: 'boolean', default: false, describe: 'Download even files that are present and verify' },
+  'log-level': { choices: LOG_LEVELS, default: 'warn' as const, describe: 'Level of the JSON log records (retries are warnings)' },
+  'log-file': { type: 'string', describe: 'Write JSON log records to this file instead of stderr' },
+} satisfies Record<string, Options>;
+
+export const downloadCommand = makeCommand({
+  command: 'download',
+  describe: 'Download a data set into a directory, verified, with resume and mirror fall-through',
+  builder: (y) => y.options(downloadOptions),
+  handler: async (args) => {
+    const [{ runDownload }, { rootLogger }] = await Promise.all([import('./run.js'), import('../logger.js')]);
+    const logger = rootLogger({ level: args.logLevel, file: args.logFile });
+    await runDownload({ dataset: args.dataset, dir: args.dir, mirror: args.mirror, force: args.force }, { logger });
+  },
+});

@@ -1,0 +1,121 @@
+/**
+ * Checkpoints of `softmax train`: opens the checkpoint directory (checked writable before training),
+ * restores a run from its newest intact checkpoint (`--resume`), writes one after every epoch, and one
+ * at the last finished batch when a signal stops training.
+ */
+import * as path from 'node:path';
+import type { DataLoader } from '../../core/data/data-loader.js';
+import { CheckpointError, InterruptedError } from '../../core/errors.js';
+import type { Parameter } from '../../core/nn/parameter.js';
+import { setParameters } from '../../core/nn/serialize.js';
+import type { Trainer } from '../../core/trainer/trainer.js';
+import type { Checkpoint, CheckpointMeta, RunOptions } from '../../core/io/checkpoint.js';
+import { CheckpointStore } from '../../node/checkpoint-store.js';
+import type { StartAt } from '../../core/fit/fit.js';
+import type { EpochMetrics, EpochPosition } from '../../core/d2l/train.js';
+
+/** What a checkpoint captures of a run in progress. */
+export interface Trainable {
+  params: Map<string, Parameter>;
+  trainer?: Trainer | undefined;
+  loader: DataLoader;
+}
+
+const FLAGS: Record<keyof Omit<RunOptions, 'backend'>, string> = {
+  impl: '--impl',
+  batchSize: '--batch-size',
+  lr: '--lr',
+  seed: '--seed',
+  dataset: '--dataset',
+  limit: '--limit',
+};
+
+/** The options of `run` that differ from `saved`, each as "--lr 0.1 in the checkpoint, 0.5 now". */
+export function incompatibilities(saved: RunOptions, run: RunOptions): string[] {
+  return (Object.keys(FLAGS) as (keyof typeof FLAGS)[])
+    .filter((k) => saved[k] !== run[k])
+    .map((k) => `${FLAGS[k]} ${String(saved[k] ?? 'unset')} in the checkpoint, ${String(run[k] ?? 'unset')} now`);
+}
+
+export class CheckpointSession {
+  private resumed: Checkpoint | undefined;
+
+  private constructor(
+    private readonly store: CheckpointStore | undefined,
+    private readonly run: RunOptions,
+    private readonly resumeCommand: (dir: string) => string,
+  ) {}
+
+  /**
+   * Opens `dir` for writing (`OutputError` now if it cannot be written; undefined writes no checkpoint)
+   * and, with `resume`, reads its newest intact checkpoint (another dir may be given to resume from),
+   * refusing one of an incompatible run (`CheckpointError`).
+   */
+  static async open(
+    opts: { dir?: string | undefined; keep: number; resume?: string | undefined; epochs: number },
+    run: RunOptions,
+    resumeCommand: (dir: string) => string,
+    notice: (line: string) => void,
+  ): Promise<CheckpointSession> {
+    const store = opts.dir === undefined ? undefined : await CheckpointStore.open(opts.dir, opts.keep);
+    const session = new CheckpointSession(store, run, resumeCommand);
+    if (opts.resume === undefined) return session;
+    const same = store !== undefined && path.resolve(opts.resume) === path.resolve(store.dir);
+    const ckpt = await (same ? store : CheckpointStore.reader(opts.resume)).latestGood(notice);
+    const problems = incompatibilities(ckpt.meta.run, run);
+    if (problems.length > 0) {
+      throw new CheckpointError(ckpt.dir, `was written by an incompatible run (${problems.join('; ')}). Resume with the same options, or start afresh without --resume`);
+    }
+    if (ckpt.meta.epoch >= opts.epochs) {
+      throw new CheckpointError(ckpt.dir, `already holds ${ckpt.meta.epoch} epochs; ask for more (--epochs ${ckpt.meta.epoch + 1} or more) to train further`);
+    }
+    if (ckpt.meta.run.backend !== run.backend) {
+      notice(`checkpoint ${ckpt.dir} was written on ${ckpt.meta.run.backend}, this run uses ${run.backend}: the numbers will not match an uninterrupted run exactly`);
+    }
+    session.resumed = ckpt;
+    return session;
+  }
+
+  /** Where the run resumed from, if it did. */
+  get resumedFrom(): string | undefined {
+    return this.resumed?.dir;
+  }
+
+  /** Loads the resumed checkpoint into `t` (parameters, optimizer, loader); returns where to start and the epochs already done. */
+  restore(t: Trainable): { startAt: StartAt; history: EpochMetrics[] } {
+    const ckpt = this.resumed;
+    if (ckpt === undefined) return { startAt: { epoch: 1 }, history: [] };
+    const { meta } = ckpt;
+    setParameters(t.params, ckpt.params, ckpt.dir);
+    if (t.trainer !== undefined) {
+      if (meta.trainer === null) throw new CheckpointError(ckpt.dir, 'holds no optimizer state, but this run uses a Trainer');
+      t.trainer.importStates(ckpt.dir, meta.trainer, ckpt.states);
+    }
+    t.loader.restore(meta.loader, { skipBatches: meta.position?.batch ?? 0 });
+    return { startAt: { epoch: meta.epoch + 1, position: meta.position ?? undefined }, history: meta.history };
+  }
+
+  /** After every epoch: the epoch-end checkpoint. Returns its path (undefined without a directory). */
+  async afterEpoch(history: readonly EpochMetrics[], t: Trainable): Promise<string | undefined> {
+    return this.save(history, null, t.loader.state(), t);
+  }
+
+  /** On a signal: the checkpoint at the last finished batch, then `InterruptedError` saying how to resume. */
+  async interrupted(signal: 'SIGINT' | 'SIGTERM', epoch: number, position: EpochPosition, history: readonly EpochMetrics[], t: Trainable): Promise<never> {
+    const where = position.batch === 0 ? `before epoch ${epoch}` : `in epoch ${epoch} after batch ${position.batch}`;
+    // Stopped between epochs: the loader already stands at the next epoch's start (epochStartState is the last one's).
+    const started = position.batch > 0;
+    const dir = await this.save(history, started ? position : null, started ? t.loader.epochStartState() : t.loader.state(), t);
+    if (dir === undefined || this.store === undefined) {
+      throw new InterruptedError(signal, 'nowhere (no --checkpoint-dir)', 'softmax train (from the start; add --checkpoint-dir DIR to be able to resume)', where);
+    }
+    throw new InterruptedError(signal, dir, this.resumeCommand(this.store.dir), where);
+  }
+
+  private async save(history: readonly EpochMetrics[], position: EpochPosition | null, loader: CheckpointMeta['loader'], t: Trainable): Promise<string | undefined> {
+    if (this.store === undefined) return undefined;
+    const states = t.trainer?.exportStates();
+    const meta: CheckpointMeta = { run: this.run, epoch: history.length, position, loader, history: [...history], trainer: states?.meta ?? null };
+    return this.store.save(meta, t.params, states?.arrays ?? []);
+  }
+}

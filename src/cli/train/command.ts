@@ -1,0 +1,150 @@
+/** `softmax train`: declares the options; the implementation is lazy-imported so --help stays fast. */
+import { existsSync, statSync } from 'node:fs';
+import type { Options } from 'yargs';
+import type { DatasetName } from '../../core/data/datasets.js';
+import { DATASET_NAMES, datasetInfo } from '../../core/data/datasets.js';
+import type { LoadedSplits } from '../../node/data/store.js';
+import type { Logger } from '../../core/logger.js';
+import { ConfigError } from '../../core/errors.js';
+import { LOG_LEVELS } from '../logger.js';
+import { makeCommand } from '../make-command.js';
+
+/** Backend names known without loading TensorFlow.js (kept in step with src/backend). */
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'blas', 'wasm', 'cpu'] as const;
+
+function numberFlag(flag: string, raw: unknown, ok: (n: number) => boolean, expected: string): number {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+  if (!ok(n)) throw new ConfigError(`--${flag} must be ${expected}, but got '${String(raw)}'.`);
+  return n;
+}
+
+const positiveInt = (flag: string) => (raw: unknown) =>
+  numberFlag(flag, raw, (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
+
+// No `type: 'number'` on numeric flags: yargs would turn 'abc' into NaN before we could quote it.
+export const trainOptions = {
+  impl: {
+    choices: ['concise', 'scratch'] as const,
+    default: 'concise' as const,
+    describe: 'concise: Gluon-style nn.Dense + Trainer; scratch: explicit softmax, cross-entropy and SGD',
+  },
+  epochs: { requiresArg: true, default: 5, coerce: positiveInt('epochs'), describe: 'Passes over the training set' },
+  'batch-size': { requiresArg: true, default: 256, coerce: positiveInt('batch-size'), describe: 'Examples per minibatch' },
+  lr: {
+    requiresArg: true,
+    default: 0.1,
+    coerce: (raw: unknown) => numberFlag('lr', raw, (n) => Number.isFinite(n) && n > 0, 'a positive finite number'),
+    describe: 'Learning rate of minibatch SGD',
+  },
+  seed: {
+    requiresArg: true,
+    default: 0,
+    coerce: (raw: unknown) =>
+      numberFlag('seed', raw, (n) => Number.isSafeInteger(n) && n >= 0, 'a non-negative integer'),
+    describe: 'Seed for initialization and shuffling: the same seed on the same backend repeats a run exactly',
+  },
+  backend: {
+    choices: BACKEND_CHOICES,
+    default: 'auto' as const,
+    describe: 'auto tries tensorflow (tfjs-node), then blas (native OpenBLAS addon), then wasm, then cpu',
+  },
+  dataset: {
+    choices: DATASET_NAMES,
+    default: 'fashion-mnist' as const,
+    describe: 'Data set to train on (both are 28x28 grayscale images of 10 classes)',
+  },
+  'data-dir': {
+    type: 'string',
+    describe:
+      'Directory with the four data set files, used strictly (default: $SOFTMAX_DATA_DIR, else datasets/<name>, ' +
+      'the user cache, /usr/share/datasets/<name>, else a download into the cache)',
+  },
+  'log-level': { choices: LOG_LEVELS, default: 'info' as const, describe: 'Level of the JSON log records' },
+  'log-file': { type: 'string', describe: 'Write JSON log records to this file instead of stderr' },
+  'check-leaks': { type: 'boolean', default: false, describe: 'Log tf.memory().numTensors after every epoch' },
+  out: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Run directory for metrics.jsonl, curves.svg/.png, run.json and model/ (default: runs/<timestamp>)',
+  },
+  json: { type: 'boolean', default: false, describe: 'Print one JSON object per epoch on stdout instead of the epoch line' },
+  quiet: { type: 'boolean', default: false, describe: 'No progress bar or status notes, even on a terminal' },
+  'checkpoint-dir': {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Write a checkpoint (parameters, optimizer, data order, metrics) after every epoch and on Ctrl+C into this directory',
+  },
+  keep: { requiresArg: true, default: 3, coerce: positiveInt('keep'), describe: 'Checkpoints to keep in --checkpoint-dir (the newest)' },
+  resume: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Continue the run whose checkpoints are in this directory (same options; checkpoints keep going there)',
+  },
+  limit: { requiresArg: true, hidden: true, coerce: (raw: unknown) => (raw === undefined ? undefined : positiveInt('limit')(raw)), describe: 'Testing aid: use only the first N examples of each split' },
+} satisfies Record<string, Options>;
+
+/** Cross-option checks yargs cannot express; throws ConfigError with the fix. */
+export function checkTrainOptions(args: { 'data-dir'?: string | undefined }): true {
+  const dir = args['data-dir'];
+  if (dir !== undefined && !(existsSync(dir) && statSync(dir).isDirectory())) {
+    throw new ConfigError(
+      `--data-dir '${dir}' is not a directory. Point it at the folder holding the data set's files, or leave it ` +
+        "out to search the usual places and download if needed ('softmax download --dir DIR' fills a directory).",
+    );
+  }
+  return true;
+}
+
+/** Progress bars and status notes: only on a terminal, and not with --quiet or --json. */
+export function showProgress(args: { quiet: boolean; json: boolean }, stream: { isTTY?: boolean } = process.stdout): boolean {
+  return stream.isTTY === true && !args.quiet && !args.json;
+}
+
+/**
+ * Starts reading both splits of the data set from a local copy (never downloading) with the options
+ * `runTrain` uses. Gives `undefined` instead of any error: `runTrain` then loads the data itself and
+ * reports what is wrong, as without this. Loads only the light data modules.
+ */
+async function readSplitsEarly(args: { dataset: DatasetName; dataDir?: string | undefined }, logger: Logger): Promise<LoadedSplits | undefined> {
+  const { loadSplits } = await import('../../node/data/store.js');
+  return loadSplits(datasetInfo(args.dataset), { root: args.dataDir, logger, download: false }).catch(() => undefined);
+}
+
+export const trainCommand = makeCommand({
+  command: 'train',
+  describe: 'Train softmax regression on Fashion-MNIST and print the textbook epoch lines',
+  builder: (y) => y.options(trainOptions).check(checkTrainOptions),
+  handler: async (args) => {
+    const { rootLogger } = await import('../logger.js');
+    const logger = rootLogger({ level: args.logLevel, file: args.logFile });
+    // Reading the data set (mostly on libuv's threads) overlaps loading TensorFlow.js on this one.
+    const splits = readSplitsEarly(args, logger);
+    await (await import('./preload.js')).loadTfjsInSteps();
+    const [{ runTrain }, { defaultRunDir }, { trapSignals }] = await Promise.all([
+      import('./run.js'),
+      import('./run-dir.js'),
+      import('../signals.js'),
+    ]);
+    const trap = trapSignals((line) => void process.stderr.write(`softmax: ${line}\n`));
+    await runTrain(
+      {
+        impl: args.impl,
+        epochs: args.epochs,
+        batchSize: args.batchSize,
+        lr: args.lr,
+        seed: args.seed,
+        backend: args.backend,
+        dataDir: args.dataDir,
+        dataset: args.dataset,
+        checkLeaks: args.checkLeaks,
+        out: args.out ?? defaultRunDir(),
+        json: args.json,
+        checkpointDir: args.checkpointDir,
+        keep: args.keep,
+        resume: args.resume,
+        limit: args.limit,
+      },
+      { logger, progressStream: showProgress(args) ? process.stdout : undefined, signal: trap.signal, splits },
+    ).finally(() => trap.release());
+  },
+});

@@ -1,0 +1,127 @@
+/**
+ * The run directory of `softmax train --out DIR` (default `runs/<timestamp>`): everything one run
+ * writes. `metrics.jsonl` (a line per epoch), `curves.svg`/`curves.png` (rewritten at each epoch end),
+ * `run.json` (options, backend, versions, seed, data digests, final figures) and `model/`. Every file
+ * is replaced atomically, so a viewer refreshing one never sees half of it.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { tf } from '../../core/backend/registry.js';
+import { ensureDir, writeFileAtomic } from '../../node/atomic.js';
+import { CurvesPlotter } from '../../node/render/curves-plotter.js';
+import type { EpochMetrics } from '../../core/d2l/train.js';
+
+/** `runs/2026-11-23T22-51-03` for a run started at that (local) time; `:` is not allowed on Windows. */
+export function defaultRunDir(now = new Date(), root = 'runs'): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stamp =
+    `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T` +
+    `${pad(now.getHours())}-${pad(now.getMinutes())}-${pad(now.getSeconds())}`;
+  return path.join(root, stamp);
+}
+
+/** One line of metrics.jsonl. */
+export function metricsRecord(m: EpochMetrics): Record<string, number> {
+  return {
+    epoch: m.epoch,
+    loss: m.loss,
+    trainAcc: m.trainAcc,
+    testAcc: m.testAcc,
+    seconds: m.seconds,
+    examplesPerSec: m.examples / m.seconds,
+  };
+}
+
+/** Versions worth recording to repeat a run. */
+export function versions(): Record<string, string> {
+  let softmax = 'unknown';
+  try {
+    const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as { version?: string };
+    softmax = pkg.version ?? softmax;
+  } catch {
+    // Not fatal: run.json then says 'unknown'.
+  }
+  return { softmax, node: process.versions.node, tfjs: tf.version_core };
+}
+
+export class RunDir {
+  private readonly history: EpochMetrics[] = [];
+  /** The curves being drawn in the background, if any; whether to draw again after; the first failure. */
+  private plotting: Promise<void> | null = null;
+  private plotAgain = false;
+  private plotError: unknown = undefined;
+  private readonly plotter = new CurvesPlotter();
+
+  private constructor(
+    readonly dir: string,
+    private readonly title: string,
+    private readonly epochs: number,
+  ) {}
+
+  /** Creates (or reuses) `dir`, checking it can be written before any training. Throws `OutputError`. */
+  static async create(dir: string, options: { title: string; epochs: number }): Promise<RunDir> {
+    await ensureDir(dir);
+    const run = new RunDir(dir, options.title, options.epochs);
+    await run.writeMetrics();
+    return run;
+  }
+
+  get modelDir(): string {
+    return path.join(this.dir, 'model');
+  }
+
+  /** Writes `run.json` (replacing it). */
+  async writeRunJson(info: Record<string, unknown>): Promise<void> {
+    await writeFileAtomic(path.join(this.dir, 'run.json'), `${JSON.stringify(info, null, 2)}\n`);
+  }
+
+  /**
+   * Records a finished epoch: rewrites metrics.jsonl, and starts redrawing the curves in the background
+   * (on a worker thread, `CurvesPlotter`, so training goes on meanwhile; a drawing still running when the next
+   * epoch ends is followed by one with the newest figures). A failed drawing is thrown by the next
+   * `addEpoch` or by `settle`.
+   */
+  async addEpoch(m: EpochMetrics): Promise<void> {
+    this.history.push(m);
+    this.throwPlotError();
+    await this.writeMetrics();
+    this.plot();
+  }
+
+  /** Waits until the curves show every epoch recorded, then stops the drawing worker; throws a failed drawing's error. */
+  async settle(): Promise<void> {
+    while (this.plotting !== null) await this.plotting;
+    await this.plotter.close();
+    this.throwPlotError();
+  }
+
+  private plot(): void {
+    if (this.plotting !== null) {
+      this.plotAgain = true;
+      return;
+    }
+    const file = path.join(this.dir, 'curves');
+    this.plotting = this.plotter
+      .plot([...this.history], file, { title: this.title, epochs: this.epochs })
+      .then(
+        () => undefined,
+        (err: unknown) => void (this.plotError ??= err),
+      )
+      .finally(() => {
+        this.plotting = null;
+        if (this.plotAgain && this.plotError === undefined) {
+          this.plotAgain = false;
+          this.plot();
+        }
+      });
+  }
+
+  private throwPlotError(): void {
+    if (this.plotError !== undefined) throw this.plotError;
+  }
+
+  private async writeMetrics(): Promise<void> {
+    const lines = this.history.map((m) => `${JSON.stringify(metricsRecord(m))}\n`).join('');
+    await writeFileAtomic(path.join(this.dir, 'metrics.jsonl'), lines);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * d2l's predict_ch3 (D2L §3.6): the first test images with their true and predicted class names, as a
+ * picture; and the top classes of any images, for `softmax predict --image`.
+ */
+import { tf } from '../backend/registry.js';
+import type { ArrayDataset } from '../data/dataset.js';
+import type { ChartFiles } from '../../node/render/render.js';
+import { showFashionMnist } from '../viz/images.js';
+import type { Net } from './evaluate.js';
+import { applyNet } from './evaluate.js';
+
+/** Class probabilities of `images` (each 784 uint8 pixels): softmax of the net's logits, `[n][classes]`. */
+export function predictProbabilities(net: Net, images: readonly Uint8Array[]): number[][] {
+  if (images.length === 0) return [];
+  const size = images[0]?.length ?? 0;
+  const flat = new Float32Array(images.length * size);
+  images.forEach((img, i) => img.forEach((v, j) => (flat[i * size + j] = v / 255)));
+  return tf.tidy(() => {
+    const X = tf.tensor2d(flat, [images.length, size]);
+    return tf.softmax(applyNet(net, X)).arraySync() as number[][];
+  });
+}
+
+/** The `k` most probable classes of one probability row, best first. */
+export function topK(probabilities: readonly number[], classes: readonly string[], k = 3): { label: number; name: string; probability: number }[] {
+  return probabilities
+    .map((probability, label) => ({ label, name: classes[label] ?? String(label), probability }))
+    .sort((a, b) => b.probability - a.probability)
+    .slice(0, k);
+}
+
+export interface PredictCh3Result {
+  labels: number[];
+  predictions: number[];
+  wrong: number;
+  files: ChartFiles;
+}
+
+/**
+ * Predicts the first `n` examples of `test` and draws them with "true"/"pred" captions, wrong ones in
+ * red, to `file` (`.png`, `.svg`, or both). Mirrors d2l's `predict_ch3(net, test_iter, n=6)`.
+ */
+export async function predictCh3(net: Net, test: ArrayDataset, classes: readonly string[], file: string, n = 18): Promise<PredictCh3Result> {
+  const count = Math.min(n, test.count);
+  const images = Array.from({ length: count }, (_, i) => test.images.subarray(i * test.featureSize, (i + 1) * test.featureSize));
+  const labels = Array.from(test.labels.subarray(0, count));
+  const predictions = predictProbabilities(net, images).map((p) => topK(p, classes, 1)[0]?.label ?? -1);
+  const wrong = predictions.filter((p, i) => p !== labels[i]).length;
+  const files = await showFashionMnist(
+    images.map((pixels, i) => ({
+      pixels,
+      label: `test #${i}`,
+      caption: [`true: ${classes[labels[i] ?? 0]}`, `pred: ${classes[predictions[i] ?? 0]}`],
+      marked: predictions[i] !== labels[i],
+    })),
+    file,
+    { title: `Predictions on the first ${count} test images`, subtitle: `${wrong} of ${count} wrong (marked ✗, in red)` },
+  );
+  return { labels, predictions, wrong, files };
+}

@@ -1,0 +1,161 @@
+/**
+ * The on-disk format of saved parameters, trainer states and (later) checkpoints: a directory with a
+ * JSON manifest (`model.json`) and one binary file (`weights.bin`) holding named float32 arrays,
+ * little-endian, concatenated in manifest order. The manifest records each array's name, shape,
+ * dtype and byte range, and the SHA-256 of the binary file, so a reader can tell a truncated or
+ * altered file from a good one before using a byte of it. Writing is atomic (see `writeDirAtomic`).
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { ModelFormatError } from '../errors.js';
+import { writeDirAtomic } from '../../node/atomic.js';
+
+export const MANIFEST_FILE = 'model.json';
+export const WEIGHTS_FILE = 'weights.bin';
+/** Bump when a reader of the old version could misread the new one. */
+export const FORMAT_VERSION = 1;
+
+/** A named float32 array, row-major, with its shape. */
+export interface NamedArray {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+}
+
+/** Where one array lives in `weights.bin`. */
+export interface ArrayEntry {
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+  byteOffset: number;
+  byteLength: number;
+}
+
+/** What every manifest holds; `kind` says what the arrays are ('model', 'trainer-states', ...). */
+export interface BundleHeader {
+  format: 'softmax';
+  formatVersion: number;
+  kind: string;
+  weights: { file: string; byteLength: number; sha256: string; arrays: ArrayEntry[] };
+}
+
+/** A manifest: the header plus whatever the writer adds (architecture, class names, metrics...). */
+export type Manifest<M extends object> = BundleHeader & M;
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Concatenates the arrays as little-endian float32 and describes them. */
+function pack(arrays: readonly NamedArray[]): { bin: Uint8Array; entries: ArrayEntry[] } {
+  const total = arrays.reduce((s, a) => s + a.data.length * 4, 0);
+  const bin = new Uint8Array(total);
+  const view = new DataView(bin.buffer);
+  const entries: ArrayEntry[] = [];
+  let offset = 0;
+  for (const { name, shape, data } of arrays) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (size !== data.length) throw new RangeError(`Array '${name}' has ${data.length} values but shape [${shape}] holds ${size}.`);
+    entries.push({ name, shape: [...shape], dtype: 'float32', byteOffset: offset, byteLength: data.length * 4 });
+    for (let i = 0; i < data.length; i++) view.setFloat32(offset + i * 4, data[i] ?? 0, true);
+    offset += data.length * 4;
+  }
+  return { bin, entries };
+}
+
+/**
+ * Writes `arrays` and a manifest (`meta` plus the header) to directory `dir`, replacing it atomically.
+ * Throws `OutputError` when `dir` cannot be written; a previous bundle there stays intact then.
+ */
+export async function writeBundle<M extends object>(dir: string, kind: string, meta: M, arrays: readonly NamedArray[]): Promise<Manifest<M>> {
+  const { bin, entries } = pack(arrays);
+  const header: BundleHeader = {
+    format: 'softmax',
+    formatVersion: FORMAT_VERSION,
+    kind,
+    weights: { file: WEIGHTS_FILE, byteLength: bin.length, sha256: sha256(bin), arrays: entries },
+  };
+  const manifest = { ...meta, ...header };
+  await writeDirAtomic(dir, { [MANIFEST_FILE]: `${JSON.stringify(manifest, null, 2)}\n`, [WEIGHTS_FILE]: bin });
+  return manifest;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isEntry = (e: unknown): e is ArrayEntry =>
+  isObject(e) && typeof e['name'] === 'string' && Array.isArray(e['shape']) && e['shape'].every(isCount) &&
+  typeof e['dtype'] === 'string' && isCount(e['byteOffset']) && isCount(e['byteLength']);
+
+/** Checks the header fields a reader relies on; throws `ModelFormatError` naming the first bad one. */
+function checkHeader(manifest: Json, file: string, kind: string): BundleHeader {
+  const fail = (problem: string): never => {
+    throw new ModelFormatError(file, problem);
+  };
+  if (manifest['format'] !== 'softmax') fail(`not a softmax ${kind} manifest (no "format": "softmax")`);
+  if (manifest['formatVersion'] !== FORMAT_VERSION) {
+    fail(`format version ${String(manifest['formatVersion'])} is not supported (this softmax reads version ${FORMAT_VERSION})`);
+  }
+  if (manifest['kind'] !== kind) fail(`holds ${String(manifest['kind'])}, expected ${kind}`);
+  const weights = manifest['weights'];
+  if (!isObject(weights) || !Array.isArray(weights['arrays']) || typeof weights['sha256'] !== 'string' || typeof weights['byteLength'] !== 'number') {
+    fail('the "weights" section is missing or malformed');
+  }
+  const { file: name, arrays } = weights as Json;
+  // Only a file beside the manifest: a manifest must not make the reader open arbitrary paths.
+  if (typeof name !== 'string' || name !== path.basename(name) || name === '..' || name === '.' || name === '') fail(`the weights file name ${JSON.stringify(name)} is not a plain file name`);
+  (arrays as unknown[]).forEach((e, i) => {
+    if (!isEntry(e)) fail(`array entry ${i} is malformed (expected name, shape of non-negative integers, dtype, byteOffset, byteLength)`);
+  });
+  return manifest as unknown as BundleHeader;
+}
+
+/** Reads a file of the bundle; a missing or unreadable one is a `ModelFormatError`. */
+async function readPart(file: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' || code === 'ENOTDIR' ? `no such ${what}` : `cannot read the ${what} (${code ?? String(err)})`;
+    throw new ModelFormatError(file, problem, { cause: err });
+  }
+}
+
+/**
+ * Reads a bundle written by `writeBundle` with the given `kind`. Checks the manifest, the binary
+ * file's length and SHA-256 and every array's byte range, and returns the manifest and the arrays by
+ * name. Throws `ModelFormatError` for a missing, truncated, altered or foreign directory.
+ */
+export async function readBundle<M extends object>(dir: string, kind: string): Promise<{ manifest: Manifest<M>; arrays: Map<string, NamedArray> }> {
+  const manifestFile = path.join(dir, MANIFEST_FILE);
+  const text = await readPart(manifestFile, `${kind} manifest (expected a directory written by softmax holding ${MANIFEST_FILE})`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.toString('utf8'));
+  } catch (err) {
+    throw new ModelFormatError(manifestFile, `not valid JSON (${(err as Error).message}); the file is truncated or not a manifest`, { cause: err });
+  }
+  if (!isObject(parsed)) throw new ModelFormatError(manifestFile, 'not a JSON object; not a softmax manifest');
+  const header = checkHeader(parsed, manifestFile, kind);
+  const binFile = path.join(dir, header.weights.file);
+  const bin = await readPart(binFile, 'weights file');
+  if (bin.length !== header.weights.byteLength) {
+    throw new ModelFormatError(binFile, `holds ${bin.length} bytes, the manifest says ${header.weights.byteLength}: the file is truncated or from another save`);
+  }
+  const actual = sha256(bin);
+  if (actual !== header.weights.sha256) {
+    throw new ModelFormatError(binFile, `sha256 is ${actual}, the manifest says ${header.weights.sha256}: the file is corrupt or from another save`);
+  }
+  const view = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
+  const arrays = new Map<string, NamedArray>();
+  for (const e of header.weights.arrays) {
+    const size = e.shape.reduce((a, b) => a * b, 1);
+    if (e.dtype !== 'float32' || e.byteLength !== size * 4 || e.byteOffset < 0 || e.byteOffset + e.byteLength > bin.length) {
+      throw new ModelFormatError(manifestFile, `array '${e.name}' (shape [${e.shape}], ${e.dtype}) does not fit its byte range`);
+    }
+    const data = new Float32Array(size);
+    for (let i = 0; i < size; i++) data[i] = view.getFloat32(e.byteOffset + i * 4, true);
+    arrays.set(e.name, { name: e.name, shape: e.shape, data });
+  }
+  return { manifest: parsed as unknown as Manifest<M>, arrays };
+}

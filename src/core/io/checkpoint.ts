@@ -1,0 +1,108 @@
+/**
+ * A training checkpoint: a bundle (`io/bundle.ts`, kind 'checkpoint') holding the parameters
+ * (`param/<key>`), the optimizer state (`state/<key>.<i>`), and in its manifest everything else a
+ * resumed run needs to continue exactly: epochs done, the position inside the epoch in progress (after
+ * an interrupt), the training loader's state at that epoch's start, the metrics history, and the
+ * options of the run, so `--resume` can refuse a checkpoint of an incompatible run.
+ */
+import type { LoaderState } from '../data/data-loader.js';
+import { DivergenceError, ModelFormatError } from '../errors.js';
+import type { NamedArray } from './bundle.js';
+import { readBundle, writeBundle } from './bundle.js';
+import type { Parameter } from '../nn/parameter.js';
+import { parameterArrays } from '../nn/serialize.js';
+import type { TrainerStatesMeta } from '../trainer/state.js';
+import type { EpochMetrics, EpochPosition } from '../d2l/train.js';
+
+export const CHECKPOINT_KIND = 'checkpoint';
+
+/** The options that decide a run's numbers: a checkpoint resumes only a run with the same ones. */
+export interface RunOptions {
+  impl: string;
+  batchSize: number;
+  lr: number;
+  seed: number;
+  dataset: string;
+  /** Examples per split (testing aid), null for all. */
+  limit: number | null;
+  /** The backend's name (auto resolved): another one gives other rounding. */
+  backend: string;
+}
+
+/** What a checkpoint's manifest adds to the bundle header. */
+export interface CheckpointMeta {
+  run: RunOptions;
+  /** Epochs completed. */
+  epoch: number;
+  /** Progress into epoch `epoch + 1` when written on an interrupt, else null. */
+  position: EpochPosition | null;
+  /** The training loader's state at the start of epoch `epoch + 1`. */
+  loader: LoaderState;
+  history: EpochMetrics[];
+  /** Optimizer state (concise only), as `Trainer.exportStates` describes it. */
+  trainer: TrainerStatesMeta | null;
+}
+
+/** What a resumed run restores: the manifest and the arrays split by kind. */
+export interface Checkpoint {
+  dir: string;
+  meta: CheckpointMeta;
+  params: Map<string, NamedArray>;
+  states: Map<string, NamedArray>;
+}
+
+/**
+ * Writes a checkpoint to directory `dir`, atomically. A non-finite parameter means training diverged
+ * at the last step: it throws `DivergenceError` instead, so the previous checkpoint stays the newest.
+ */
+export async function writeCheckpoint(dir: string, meta: CheckpointMeta, params: Map<string, Parameter>, states: readonly NamedArray[]): Promise<void> {
+  const arrays = parameterArrays(params);
+  for (const a of arrays) {
+    const bad = a.data.find((v) => !Number.isFinite(v));
+    if (bad !== undefined) throw new DivergenceError(meta.epoch + 1, bad, meta.position?.batch, `parameter '${a.name}' holds`);
+  }
+  const named = [...arrays.map((a) => ({ ...a, name: `param/${a.name}` })), ...states.map((a) => ({ ...a, name: `state/${a.name}` }))];
+  await writeBundle(dir, CHECKPOINT_KIND, meta, named);
+}
+
+const isNum = (v: unknown): v is number => typeof v === 'number';
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): boolean => isNum(v) && Number.isSafeInteger(v) && v >= 0;
+
+const HISTORY_FIELDS = ['epoch', 'loss', 'trainAcc', 'testAcc', 'seconds', 'examples', 'numTensors'];
+
+/** The first manifest field a resumed run relies on that is missing or malformed, else undefined. */
+function badField(m: Record<string, unknown>): string | undefined {
+  const run = m['run'];
+  if (!isObj(run) || typeof run['impl'] !== 'string' || !isNum(run['batchSize']) || !isNum(run['lr']) || !isNum(run['seed'])) return 'run';
+  if (typeof run['dataset'] !== 'string' || typeof run['backend'] !== 'string' || !(run['limit'] === null || isCount(run['limit']))) return 'run';
+  if (!isCount(m['epoch'])) return 'epoch';
+  const p = m['position'];
+  if (p !== null && !(isObj(p) && isCount(p['batch']) && isNum(p['lossSum']) && isNum(p['correct']) && isNum(p['examples']) && isNum(p['seconds']))) return 'position';
+  const loader = m['loader'];
+  if (!isObj(loader) || !Array.isArray(loader['carry']) || !loader['carry'].every(isCount)) return 'loader';
+  const g = loader['generator'];
+  if (g !== null && !(isObj(g) && isCount(g['i']) && isCount(g['j']) && Array.isArray(g['S']) && g['S'].length === 256 && g['S'].every(isCount))) return 'loader';
+  const history = m['history'];
+  if (!Array.isArray(history) || history.length !== m['epoch'] || !history.every((h) => isObj(h) && HISTORY_FIELDS.every((k) => isNum(h[k])))) return 'history';
+  const t = m['trainer'];
+  if (t !== null && !(isObj(t) && typeof t['optimizer'] === 'string' && isNum(t['learningRate']) && Array.isArray(t['slots']))) return 'trainer';
+  if (t !== null && !(t['slots'] as unknown[]).every((s) => isObj(s) && typeof s['key'] === 'string' && isCount(s['updates']) && isCount(s['states']))) return 'trainer';
+  return undefined;
+}
+
+/** Reads and checks a checkpoint; a missing, damaged or foreign one throws `ModelFormatError`. */
+export async function readCheckpoint(dir: string): Promise<Checkpoint> {
+  const { manifest, arrays } = await readBundle<CheckpointMeta>(dir, CHECKPOINT_KIND);
+  const bad = badField(manifest as unknown as Record<string, unknown>);
+  if (bad !== undefined) throw new ModelFormatError(dir, `the checkpoint's "${bad}" field is missing or malformed`);
+  const params = new Map<string, NamedArray>();
+  const states = new Map<string, NamedArray>();
+  for (const [name, a] of arrays) {
+    const [kind, key] = [name.slice(0, name.indexOf('/')), name.slice(name.indexOf('/') + 1)];
+    if (kind === 'param') params.set(key, { ...a, name: key });
+    else if (kind === 'state') states.set(key, { ...a, name: key });
+    else throw new ModelFormatError(dir, `array '${name}' is neither a parameter nor an optimizer state`);
+  }
+  return { dir, meta: manifest, params, states };
+}

@@ -1,0 +1,126 @@
+/**
+ * Saving and loading a network's parameters (gluon.Block.save_parameters / load_parameters) in the
+ * bundle format of `io/bundle.ts`, with a description of the architecture so a tool can rebuild the
+ * network (`io/model.ts`) without the code that built it.
+ */
+import { tf } from '../backend/registry.js';
+import { ModelMismatchError } from '../errors.js';
+import type { NamedArray } from '../io/bundle.js';
+import { readBundle, writeBundle } from '../io/bundle.js';
+import type { Block } from './block.js';
+import type { Parameter } from './parameter.js';
+import { Zeros } from './init.js';
+
+/** One Dense layer as saved: the constructor arguments that fix its parameters' shapes. */
+export interface DenseSpec {
+  type: 'Dense';
+  units: number;
+  inUnits: number;
+  activation: string | null;
+  useBias: boolean;
+  flatten: boolean;
+}
+
+/** A network as saved: `Sequential` of layers (a lone Dense is saved as a one-layer Sequential). */
+export interface Architecture {
+  type: 'Sequential';
+  layers: DenseSpec[];
+}
+
+/** What a saved model's manifest adds to the bundle header. */
+export interface ModelMeta {
+  /** null when the network is not a Sequential of Dense layers (parameters only, as Gluon saves them). */
+  architecture: Architecture | null;
+  /** Class names in label order, when known. */
+  classes?: readonly string[];
+  dataset?: string;
+  metrics?: Record<string, number>;
+  [key: string]: unknown;
+}
+
+type DenseLike = { units: number; inUnits: number; activation?: string; bias: unknown; flatten: boolean };
+type SequentialLike = { length: number; get(i: number): unknown };
+
+const isDense = (b: unknown): b is DenseLike =>
+  typeof b === 'object' && b !== null && 'units' in b && 'inUnits' in b && 'flatten' in b && 'bias' in b;
+const isSequential = (b: unknown): b is SequentialLike =>
+  typeof b === 'object' && b !== null && 'length' in b && 'get' in b && typeof b.get === 'function';
+
+const denseSpec = (d: DenseLike): DenseSpec => ({
+  type: 'Dense',
+  units: d.units,
+  inUnits: d.inUnits,
+  activation: d.activation ?? null,
+  useBias: d.bias !== null,
+  flatten: d.flatten,
+});
+
+/** The architecture of a Sequential of Dense layers (or one Dense), else null. */
+export function describeNet(net: Block): Architecture | null {
+  if (isDense(net)) return { type: 'Sequential', layers: [denseSpec(net)] };
+  if (!isSequential(net)) return null;
+  const layers: DenseSpec[] = [];
+  for (let i = 0; i < net.length; i++) {
+    const layer = net.get(i);
+    if (!isDense(layer)) return null;
+    layers.push(denseSpec(layer));
+  }
+  return { type: 'Sequential', layers };
+}
+
+/** The parameters of `net` as named float32 arrays, in `collectParams` order (keys '0.weight', ...). */
+export function parameterArrays(net: Block | Map<string, Parameter>): NamedArray[] {
+  const params = net instanceof Map ? net : net.collectParams();
+  return [...params].map(([name, p]) => ({
+    name,
+    shape: p.data().shape,
+    data: Float32Array.from(tf.tidy(() => tf.cast(p.data(), 'float32')).dataSync()),
+  }));
+}
+
+/**
+ * Saves every parameter of `net` (initialized, shapes known) and its architecture to directory `path`
+ * (`model.json` + `weights.bin`), atomically; `meta` adds class names, data set, metrics...
+ * Mirrors Block.save_parameters; deviations: a directory, not one file, and async.
+ */
+export async function saveParameters(net: Block, path: string, meta: Partial<ModelMeta> = {}): Promise<void> {
+  await writeBundle<ModelMeta>(path, 'model', { ...meta, architecture: describeNet(net) }, parameterArrays(net));
+}
+
+/**
+ * Loads parameters saved by `saveParameters` into `net`, matching by key. Every key of the network
+ * must be in the file with the same shape (a deferred dimension, 0, takes the saved size), and the file
+ * must hold no other key; otherwise `ModelMismatchError` lists each difference and nothing is changed.
+ * Uninitialized parameters are initialized. Returns the manifest. Mirrors Block.load_parameters
+ * (allow_missing = ignore_extra = false).
+ */
+export async function loadParameters(net: Block, path: string): Promise<ModelMeta> {
+  const { manifest, arrays } = await readBundle<ModelMeta>(path, 'model');
+  setParameters(net.collectParams(), arrays, path);
+  return manifest;
+}
+
+/**
+ * Sets each parameter of `params` to the array of the same key (see `loadParameters` for the rules);
+ * `path` names the source in `ModelMismatchError`, thrown before anything changes.
+ */
+export function setParameters(params: Map<string, Parameter>, arrays: ReadonlyMap<string, NamedArray>, path: string): void {
+  const problems: string[] = [];
+  for (const [key, p] of params) {
+    const saved = arrays.get(key);
+    if (saved === undefined) problems.push(`'${key}' (shape [${p.shape.map((d) => (d === 0 ? '?' : d))}]) is not in the file`);
+    else if (saved.shape.length !== p.shape.length || p.shape.some((d, i) => d !== 0 && d !== saved.shape[i])) {
+      problems.push(`'${key}' has shape [${saved.shape}] in the file but [${p.shape.map((d) => (d === 0 ? '?' : d))}] in the network`);
+    }
+  }
+  for (const key of arrays.keys()) if (!params.has(key)) problems.push(`the file has '${key}', which the network does not`);
+  if (problems.length > 0) throw new ModelMismatchError(path, problems);
+  for (const [key, p] of params) {
+    const saved = arrays.get(key) as NamedArray;
+    if (!p.shapeKnown) p.setShape([...saved.shape]);
+    if (!p.initialized) p.initialize(Zeros());
+    const value = tf.tensor(saved.data, [...saved.shape], 'float32');
+    p.setData(value);
+    value.dispose();
+  }
+}

@@ -1,2 +1,0 @@
-export { SoftmaxRegressionScratch, crossEntropy, sgd, softmax } from './softmax-regression.js';
-export { accuracy, evaluateAccuracy } from '../loop/evaluate.js';
