@@ -2,7 +2,7 @@
  * Shared test helpers: float64 reference math (independent of the code under test), closeness and
  * error assertions, and the memory check of STYLE §4.4.
  */
-import { tf } from '../src/core/backend/registry.js';
+import { tf } from '../src/core/backend/tf.js';
 import type { Parameter } from '../src/core/nn/parameter.js';
 
 /** A tensor's values as a flat float64 array. */

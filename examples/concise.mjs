@@ -1,5 +1,6 @@
 // D2L §3.7 softmax-regression-concise, in TypeScript's runtime: `node examples/concise.mjs`
-import { data, init, initBackend, loss, nn, Trainer, trainCh3 } from 'softmax';
+import { data, init, initBackend, loss, nn, Trainer } from 'softmax';
+import { trainCh3 } from 'softmax/d2l';
 
 await initBackend(); // tensorflow (tfjs-node) if installed, else wasm, else cpu
 

@@ -1,5 +1,6 @@
 // D2L §3.6 softmax-regression-scratch: `node examples/scratch.mjs`
-import { data, init, initBackend, nn, scratch, tf, trainCh3 } from 'softmax';
+import { data, init, initBackend, nn, tf } from 'softmax';
+import { scratch, trainCh3 } from 'softmax/d2l';
 
 await initBackend();
 

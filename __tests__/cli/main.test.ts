@@ -134,9 +134,10 @@ describe('the softmax executable', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('the src/backend provider list and the CLI choices name the same backends', async () => {
+  it("the Node entry's provider list and the CLI choices name the same backends", async () => {
+    await import('../../src/node/setup.js');
     const { backendNames } = await import('../../src/core/backend/registry.js');
-    const { BACKEND_CHOICES } = await import('../../src/cli/train/command.js');
+    const { BACKEND_CHOICES } = await import('../../src/cli/options.js');
     expect(['auto', ...backendNames()]).toEqual([...BACKEND_CHOICES]);
   });
 

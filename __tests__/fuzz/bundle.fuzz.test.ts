@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { ModelFormatError, ModelMismatchError } from '../../src/core/errors.js';
-import { writeBundle } from '../../src/core/io/bundle.js';
-import { loadModel } from '../../src/core/io/model.js';
-import { readCheckpoint } from '../../src/core/io/checkpoint.js';
-import type { CheckpointMeta } from '../../src/core/io/checkpoint.js';
+import { writeBundle } from '../../src/node/bundle-files.js';
+import { loadModel } from '../../src/core/nn/model.js';
+import { readCheckpoint } from '../../src/node/checkpoint-store.js';
+import type { CheckpointMeta } from '../../src/core/fit/checkpoint.js';
 import { childGenerator } from '../../src/core/random.js';
 import { FuzzStats } from './stats.js';
 

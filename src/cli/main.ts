@@ -4,7 +4,8 @@
  * SoftmaxError or a usage mistake as one line (no stack trace), and lets anything else crash loudly.
  */
 import yargs from 'yargs';
-import { ConfigError, ExitCode, SoftmaxError } from '../core/errors.js';
+import { ConfigError, SoftmaxError } from '../core/errors.js';
+import { ExitCode, exitCodeOf } from './exit-codes.js';
 import { downloadCommand } from './download/command.js';
 import { evaluateCommand } from './evaluate/command.js';
 import { predictCommand } from './predict/command.js';
@@ -65,8 +66,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (err) {
     if (err instanceof SoftmaxError) {
       io.stderr(`softmax: ${err.message}\n`);
-      if (err.exitCode === ExitCode.usage) io.stderr("Run 'softmax --help' for usage.\n");
-      return err.exitCode;
+      const code = exitCodeOf(err);
+      if (code === ExitCode.usage) io.stderr("Run 'softmax --help' for usage.\n");
+      return code;
     }
     throw err;
   }

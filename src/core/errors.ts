@@ -1,43 +1,10 @@
 /**
- * Error classes. One base class (`SoftmaxError`); one subclass per failure a caller might handle.
- * Each carries its context in readonly fields and an `exitCode` the CLI uses, so a script can tell
- * a usage mistake (2) from a data problem (3) from API misuse (4), divergence (5), a failed download (6),
- * a bad saved model (7), a model that does not fit (8), a bad image (9), an unwritable output (10),
- * an unusable checkpoint (11), or a run stopped by SIGINT (130) or SIGTERM (143) after checkpointing.
+ * Error classes. One base class (`SoftmaxError`); one subclass per failure a caller might handle,
+ * each carrying its context in readonly fields. Exit codes are the CLI's business (src/cli/exit-codes.ts).
  */
-
-/** Exit codes of the `softmax` command, by kind of failure. */
-export const ExitCode = {
-  /** Bad flags, bad configuration, a backend that cannot load: fix the command line. */
-  usage: 2,
-  /** A data file that is missing, corrupt or malformed: fix or replace the data. */
-  data: 3,
-  /** A programming-level misuse of the API (shapes, deferred init, stale gradients). */
-  api: 4,
-  /** Training diverged (a loss or parameter became NaN or infinite). */
-  diverged: 5,
-  /** A data set could not be downloaded from any source (network, server, or content problem). */
-  download: 6,
-  /** A saved model (or trainer state) that is missing, truncated, corrupt or not a model at all. */
-  model: 7,
-  /** A saved model whose parameters (names, shapes) do not fit the network it is loaded into. */
-  mismatch: 8,
-  /** An input image that cannot be decoded. */
-  image: 9,
-  /** An output file or directory that cannot be written. */
-  output: 10,
-  /** No usable checkpoint to resume from, or one written by an incompatible run. */
-  checkpoint: 11,
-  /** Training stopped by SIGINT (Ctrl+C) after writing a checkpoint: 128 + 2, as shells report it. */
-  sigint: 130,
-  /** Training stopped by SIGTERM after writing a checkpoint: 128 + 15. */
-  sigterm: 143,
-} as const;
 
 export class SoftmaxError extends Error {
   override name = 'SoftmaxError';
-  /** Process exit code the CLI uses when this error ends a command. */
-  readonly exitCode: number = ExitCode.api;
 }
 
 /** A tensor's shape does not fit the operation. */
@@ -66,7 +33,6 @@ export class StaleGradientError extends SoftmaxError {
 /** A data file's digest does not match the pinned one. */
 export class ChecksumError extends SoftmaxError {
   override name = 'ChecksumError';
-  override readonly exitCode: number = ExitCode.data;
   /** What was hashed, e.g. 'sha256 of the decompressed content' or 'md5 of the .gz archive'. */
   readonly algorithm: string;
   constructor(
@@ -98,13 +64,11 @@ export abstract class FileProblemError extends SoftmaxError {
 /** A file is not a well-formed IDX file of the expected kind. */
 export class IdxFormatError extends FileProblemError {
   override name = 'IdxFormatError';
-  override readonly exitCode: number = ExitCode.data;
 }
 
 /** A data set's files are not where they were looked for. */
 export class DataNotFoundError extends SoftmaxError {
   override name = 'DataNotFoundError';
-  override readonly exitCode: number = ExitCode.data;
 }
 
 /** One source a download tried, and why it failed. */
@@ -119,7 +83,6 @@ export interface DownloadAttempt {
  */
 export class DownloadError extends SoftmaxError {
   override name = 'DownloadError';
-  override readonly exitCode: number = ExitCode.download;
   constructor(
     message: string,
     readonly file: string,
@@ -133,7 +96,6 @@ export class DownloadError extends SoftmaxError {
 /** The requested compute backend cannot be loaded or initialized. */
 export class BackendError extends SoftmaxError {
   override name = 'BackendError';
-  override readonly exitCode: number = ExitCode.usage;
   constructor(
     readonly backend: string,
     message: string,
@@ -146,7 +108,6 @@ export class BackendError extends SoftmaxError {
 /** Training produced a non-finite loss (or parameter); `batch` (1-based) is set when known. */
 export class DivergenceError extends SoftmaxError {
   override name = 'DivergenceError';
-  override readonly exitCode: number = ExitCode.diverged;
   constructor(
     readonly epoch: number,
     readonly value: number,
@@ -163,13 +124,11 @@ export class DivergenceError extends SoftmaxError {
 /** A checkpoint directory holds nothing to resume from, or a checkpoint of an incompatible run. */
 export class CheckpointError extends FileProblemError {
   override name = 'CheckpointError';
-  override readonly exitCode: number = ExitCode.checkpoint;
 }
 
 /** Training stopped on a signal after writing a checkpoint; the message says where and how to resume. */
 export class InterruptedError extends SoftmaxError {
   override name = 'InterruptedError';
-  override readonly exitCode: number;
   constructor(
     readonly signal: 'SIGINT' | 'SIGTERM',
     readonly checkpoint: string,
@@ -177,20 +136,17 @@ export class InterruptedError extends SoftmaxError {
     where: string,
   ) {
     super(`${signal}: stopped ${where}; checkpoint written to ${checkpoint}. Resume with: ${resumeCommand}`);
-    this.exitCode = signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
   }
 }
 
 /** A saved model or trainer-state directory is missing, truncated, corrupt, or not one of ours. */
 export class ModelFormatError extends FileProblemError {
   override name = 'ModelFormatError';
-  override readonly exitCode: number = ExitCode.model;
 }
 
 /** Saved parameters do not fit the network: each entry of `problems` names one key and what differs. */
 export class ModelMismatchError extends SoftmaxError {
   override name = 'ModelMismatchError';
-  override readonly exitCode: number = ExitCode.mismatch;
   constructor(
     readonly path: string,
     readonly problems: readonly string[],
@@ -202,13 +158,11 @@ export class ModelMismatchError extends SoftmaxError {
 /** An image file that is not a decodable image (PNG, JPEG, WebP, GIF, TIFF, AVIF or SVG). */
 export class ImageFormatError extends FileProblemError {
   override name = 'ImageFormatError';
-  override readonly exitCode: number = ExitCode.image;
 }
 
 /** An output file or directory cannot be created or written (permissions, a file in the way, a full disk). */
 export class OutputError extends SoftmaxError {
   override name = 'OutputError';
-  override readonly exitCode: number = ExitCode.output;
   constructor(
     readonly path: string,
     readonly problem: string,
@@ -221,7 +175,6 @@ export class OutputError extends SoftmaxError {
 /** Invalid options given to the library or the command line. */
 export class ConfigError extends SoftmaxError {
   override name = 'ConfigError';
-  override readonly exitCode: number = ExitCode.usage;
 }
 
 /**

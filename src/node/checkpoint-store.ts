@@ -10,8 +10,15 @@ import { CheckpointError, ModelFormatError } from '../core/errors.js';
 import { ensureDir, writeFileAtomic } from './atomic.js';
 import type { NamedArray } from '../core/io/bundle.js';
 import type { Parameter } from '../core/nn/parameter.js';
-import type { Checkpoint, CheckpointMeta } from '../core/io/checkpoint.js';
-import { readCheckpoint, writeCheckpoint } from '../core/io/checkpoint.js';
+import type { Checkpoint, CheckpointMeta } from '../core/fit/checkpoint.js';
+import { CHECKPOINT_KIND, checkpointArrays, checkpointOf } from '../core/fit/checkpoint.js';
+import { readBundle, writeBundle } from './bundle-files.js';
+
+/** Reads and checks the checkpoint in directory `dir`; a missing, damaged or foreign one throws `ModelFormatError`. */
+export async function readCheckpoint(dir: string): Promise<Checkpoint> {
+  const { manifest, arrays } = await readBundle<CheckpointMeta>(dir, CHECKPOINT_KIND);
+  return checkpointOf(dir, manifest, arrays);
+}
 
 const NAME = /^epoch-(\d{4,})(?:-batch-(\d{6,}))?$/;
 const TEMP = /^epoch-\d{4,}(?:-batch-\d{6,})?\.[0-9a-f]{12}\.part(?:\.old)?$/;
@@ -67,7 +74,7 @@ export class CheckpointStore {
   /** Writes the checkpoint for `meta`'s position, then deletes all but the newest `keep`. Returns its path. */
   async save(meta: CheckpointMeta, params: Map<string, Parameter>, states: readonly NamedArray[]): Promise<string> {
     const target = path.join(this.dir, checkpointName(meta.epoch, meta.position?.batch ?? 0));
-    await writeCheckpoint(target, meta, params, states);
+    await writeBundle(target, CHECKPOINT_KIND, meta, checkpointArrays(meta, params, states));
     const names = await this.names();
     for (const old of names.slice(0, Math.max(0, names.length - this.keep))) await rm(path.join(this.dir, old), { recursive: true, force: true });
     return target;

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { main } from '../../../src/cli/main.js';
 import { FASHION_MNIST_FILES } from '../../../src/core/data/datasets.js';
-import { readFashionMnist } from '../../../src/core/data/fashion-mnist.js';
+import { readFashionMnist } from '../../../src/node/data/read.js';
 import { encodeIdx } from '../../../src/core/data/idx.js';
 import type { Handler, TestServer } from '../../node/data/download-fixtures.js';
 import { serve, startServer } from '../../node/data/download-fixtures.js';

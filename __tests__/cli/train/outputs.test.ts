@@ -9,7 +9,7 @@ import { OutputError } from '../../../src/core/errors.js';
 import { RunDir } from '../../../src/cli/train/run-dir.js';
 import { runTrain } from '../../../src/cli/train/run.js';
 import type { TrainArgs } from '../../../src/cli/train/run.js';
-import { loadModel } from '../../../src/core/io/model.js';
+import { loadModel } from '../../../src/core/nn/model.js';
 import { pngSize, svgTexts } from '../../node/render/decode.js';
 
 const base: TrainArgs = { impl: 'concise', epochs: 1, batchSize: 1000, lr: 0.1, seed: 0, backend: 'cpu' };
@@ -62,10 +62,10 @@ describe('the run directory', () => {
 describe('RunDir curves, drawn in the background', () => {
   const epoch = (n: number) => ({ epoch: n, loss: 1 / n, trainAcc: 0.5 + n / 20, testAcc: 0.5 + n / 25, seconds: 1, examples: 100, numTensors: 0 });
 
-  it('addEpoch returns before the drawing is done; settle waits until the curves show every epoch', async () => {
+  it('onEpochEnd returns before the drawing is done; settle waits until the curves show every epoch', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'softmax-run-'));
     const run = await RunDir.create(dir, { title: 't', epochs: 3 });
-    for (const n of [1, 2, 3]) await run.addEpoch(epoch(n)); // back to back: drawings coalesce
+    for (const n of [1, 2, 3]) await run.onEpochEnd(epoch(n)); // back to back: drawings coalesce
     expect(readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
     await run.settle();
     expect(svgTexts(join(dir, 'curves.svg'))).toEqual(expect.arrayContaining(['after epoch 3']));
@@ -77,8 +77,8 @@ describe('RunDir curves, drawn in the background', () => {
     const dir = mkdtempSync(join(tmpdir(), 'softmax-run-'));
     const run = await RunDir.create(dir, { title: 't', epochs: 2 });
     mkdirSync(join(dir, 'curves.svg')); // a directory where the file goes: the rename fails
-    await run.addEpoch(epoch(1));
+    await run.onEpochEnd(epoch(1));
     await expect(run.settle()).rejects.toThrow(OutputError);
-    await expect(run.addEpoch(epoch(2))).rejects.toThrow(/Cannot write .*curves\.svg/);
+    await expect(run.onEpochEnd(epoch(2))).rejects.toThrow(/Cannot write .*curves\.svg/);
   });
 });

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readCheckpoint } from '../../../src/core/io/checkpoint.js';
+import { readCheckpoint } from '../../../src/node/checkpoint-store.js';
 
 const CLI = join(resolve(__dirname, '../../..'), 'dist/cli/main.js');
 const BASE = ['--backend', 'cpu', '--limit', '6000', '--batch-size', '50', '--epochs', '3', '--seed', '3', '--log-level', 'silent', '--quiet'];

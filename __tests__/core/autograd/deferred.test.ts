@@ -1,6 +1,6 @@
 /** record() completes deferred initialization with one untaped pass, and only when it is needed. */
 import { record } from '../../../src/core/autograd/record.js';
-import { tf } from '../../../src/core/backend/registry.js';
+import { tf } from '../../../src/core/backend/tf.js';
 import { Dense } from '../../../src/core/nn/dense.js';
 import { Constant } from '../../../src/core/nn/init.js';
 

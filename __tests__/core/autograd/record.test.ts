@@ -1,6 +1,6 @@
 /** autograd.record: ownership of outputs, backward semantics (vector loss, stale params), memory. */
 import { record } from '../../../src/core/autograd/record.js';
-import { tf } from '../../../src/core/backend/registry.js';
+import { tf } from '../../../src/core/backend/tf.js';
 import { SoftmaxError } from '../../../src/core/errors.js';
 import { Dense } from '../../../src/core/nn/dense.js';
 import { Constant } from '../../../src/core/nn/init.js';

@@ -3,7 +3,8 @@
  * wasm-fixes.ts) gives the cpu results for every transpose and batch-broadcast combination and leaves
  * no data behind.
  */
-import { initBackend, tf } from '../../../src/core/backend/registry.js';
+import { initBackend } from '../../../src/core/backend/registry.js';
+import { tf } from '../../../src/core/backend/tf.js';
 
 let seed = 3;
 const rand = (shape: number[]): Float32Array =>

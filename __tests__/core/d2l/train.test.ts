@@ -1,8 +1,9 @@
+import { join } from 'node:path';
 /** The book's loop on a small slice of the real data (cpu): figures, line format, memory, errors. */
-import { tf } from '../../../src/core/backend/registry.js';
+import { tf } from '../../../src/core/backend/tf.js';
 import { DataLoader } from '../../../src/core/data/data-loader.js';
 import type { ArrayDataset } from '../../../src/core/data/dataset.js';
-import { defaultDataDir, readFashionMnist } from '../../../src/core/data/fashion-mnist.js';
+import { readFashionMnist } from '../../../src/node/data/read.js';
 import { ConfigError, DivergenceError } from '../../../src/core/errors.js';
 import { SoftmaxCrossEntropyLoss } from '../../../src/core/loss/softmax-cross-entropy.js';
 import { Dense } from '../../../src/core/nn/dense.js';
@@ -10,7 +11,10 @@ import { Normal } from '../../../src/core/nn/init.js';
 import { Sequential } from '../../../src/core/nn/sequential.js';
 import { seed } from '../../../src/core/random.js';
 import { Trainer } from '../../../src/core/trainer/trainer.js';
-import { formatEpoch, trainCh3 } from '../../../src/core/d2l/train.js';
+import { formatEpoch } from '../../../src/core/d2l/format.js';
+import { trainCh3 } from '../../../src/core/d2l/train.js';
+
+const REPO_DATA = join(__dirname, '../../../datasets/fashion-mnist');
 
 function slice(d: ArrayDataset, count: number): ArrayDataset {
   return { images: d.images.subarray(0, count * 784), labels: d.labels.subarray(0, count), count, featureSize: 784 };
@@ -19,8 +23,8 @@ function slice(d: ArrayDataset, count: number): ArrayDataset {
 let train: ArrayDataset;
 let test: ArrayDataset;
 beforeAll(async () => {
-  train = slice(await readFashionMnist(defaultDataDir(), { train: true, verify: false }), 1000);
-  test = slice(await readFashionMnist(defaultDataDir(), { train: false, verify: false }), 500);
+  train = slice(await readFashionMnist(REPO_DATA, { train: true, verify: false }), 1000);
+  test = slice(await readFashionMnist(REPO_DATA, { train: false, verify: false }), 500);
 });
 
 function concise() {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { tf } from '../../../src/core/backend/registry.js';
+import { tf } from '../../../src/core/backend/tf.js';
 import { DataLoader, loadFashionMnist } from '../../../src/core/data/data-loader.js';
 import type { DataLoaderOptions } from '../../../src/core/data/data-loader.js';
 import type { ArrayDataset } from '../../../src/core/data/dataset.js';

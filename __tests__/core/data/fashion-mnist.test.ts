@@ -1,33 +1,9 @@
-import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { ChecksumError, ConfigError, DataNotFoundError, IdxFormatError } from '../../../src/core/errors.js';
-import {
-  FASHION_MNIST_CLASSES,
-  FASHION_MNIST_FILES,
-  FashionMNIST,
-  defaultDataDir,
-  getFashionMnistLabels,
-  readFashionMnist,
-} from '../../../src/core/data/fashion-mnist.js';
+import { ConfigError, IdxFormatError } from '../../../src/core/errors.js';
+import { FASHION_MNIST_CLASSES, FashionMNIST, getFashionMnistLabels, splitFromIdx } from '../../../src/core/data/fashion-mnist.js';
 import { encodeIdx } from '../../../src/core/data/idx.js';
 
 const REAL_DIR = path.resolve(__dirname, '../../../datasets/fashion-mnist');
-
-const fakeImages = (n: number): Uint8Array => encodeIdx([n, 28, 28], new Uint8Array(n * 784).fill(7));
-const fakeLabels = (n: number): Uint8Array => encodeIdx([n], Uint8Array.from({ length: n }, (_, i) => i % 10));
-
-const tempDirs: string[] = [];
-/** A temporary directory holding `files` (name → bytes). */
-async function dirWith(files: Record<string, Uint8Array>): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'softmax-data-'));
-  tempDirs.push(dir);
-  await Promise.all(Object.entries(files).map(([name, bytes]) => writeFile(path.join(dir, name), bytes)));
-  return dir;
-}
-afterAll(() => Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 describe('class names', () => {
   test('FASHION_MNIST_CLASSES are the 10 classes in label order', () => {
@@ -42,86 +18,23 @@ describe('class names', () => {
   });
 });
 
-describe('defaultDataDir', () => {
-  const saved = process.env['SOFTMAX_DATA_DIR'];
-  afterEach(() => {
-    if (saved === undefined) delete process.env['SOFTMAX_DATA_DIR'];
-    else process.env['SOFTMAX_DATA_DIR'] = saved;
+describe('splitFromIdx', () => {
+  test('pairs the images with their labels, 784 features each', () => {
+    const images = { file: 'i', bytes: encodeIdx([3, 28, 28], new Uint8Array(3 * 784).fill(9)) };
+    const labels = { file: 'l', bytes: encodeIdx([3], Uint8Array.of(0, 5, 9)) };
+    const split = splitFromIdx(images, labels);
+    expect([split.count, split.featureSize, split.images.length, Array.from(split.labels)]).toEqual([3, 784, 3 * 784, [0, 5, 9]]);
   });
 
-  test('is SOFTMAX_DATA_DIR when set, else the shipped datasets/fashion-mnist', () => {
-    process.env['SOFTMAX_DATA_DIR'] = '/somewhere/else';
-    expect(defaultDataDir()).toBe('/somewhere/else');
-    delete process.env['SOFTMAX_DATA_DIR'];
-    expect(defaultDataDir()).toBe(REAL_DIR);
-  });
-});
-
-describe('readFashionMnist on fake files', () => {
-  test('a missing directory → DataNotFoundError saying where it looked and what to do', async () => {
-    const read = readFashionMnist('/no/such/fashion-dir', { train: true });
-    await expect(read).rejects.toThrow(DataNotFoundError);
-    await expect(read).rejects.toThrow(
-      /\/no\/such\/fashion-dir does not exist.*SOFTMAX_DATA_DIR.*apt-get install dataset-fashion-mnist/,
-    );
-  });
-
-  test('a missing file → DataNotFoundError naming both accepted names', async () => {
-    const read = readFashionMnist(await dirWith({}), { train: false });
-    await expect(read).rejects.toThrow(DataNotFoundError);
-    await expect(read).rejects.toThrow(/has neither t10k-images-idx3-ubyte\.gz nor t10k-images-idx3-ubyte\./);
-  });
-
-  test('a file with the wrong content → ChecksumError with both digests', async () => {
-    const images = fakeImages(2);
-    const dir = await dirWith({
-      'train-images-idx3-ubyte.gz': gzipSync(images),
-      'train-labels-idx1-ubyte.gz': gzipSync(fakeLabels(2)),
-    });
-    const expected = FASHION_MNIST_FILES.train.images.sha256;
-    const actual = createHash('sha256').update(images).digest('hex');
-    const read = readFashionMnist(dir, { train: true });
-    await expect(read).rejects.toThrow(ChecksumError);
-    await expect(read).rejects.toMatchObject({ expected, actual });
-    await expect(read).rejects.toThrow(new RegExp(`train-images-idx3-ubyte\\.gz: .*${actual}, expected ${expected}`));
-  });
-
-  test('verify: false reads plain and gzipped names alike', async () => {
-    const dir = await dirWith({
-      't10k-images-idx3-ubyte': fakeImages(3),
-      't10k-labels-idx1-ubyte.gz': gzipSync(fakeLabels(3)),
-    });
-    const { images, labels, count, featureSize } = await readFashionMnist(dir, { train: false, verify: false });
-    expect({ count, featureSize, pixels: images.length }).toEqual({ count: 3, featureSize: 784, pixels: 3 * 784 });
-    expect([...labels]).toEqual([0, 1, 2]);
-  });
-
-  test('image and label counts that differ → IdxFormatError with both counts', async () => {
-    const dir = await dirWith({
-      'train-images-idx3-ubyte': fakeImages(3),
-      'train-labels-idx1-ubyte': fakeLabels(2),
-    });
-    const read = readFashionMnist(dir, { train: true, verify: false });
-    await expect(read).rejects.toThrow(IdxFormatError);
-    await expect(read).rejects.toThrow(
-      /train-images-idx3-ubyte: holds 3 images but .*train-labels-idx1-ubyte holds 2 labels/,
-    );
+  test('counts that differ → IdxFormatError naming both files and counts', () => {
+    const images = { file: 'imgs', bytes: encodeIdx([2, 28, 28], new Uint8Array(2 * 784)) };
+    const labels = { file: 'labs', bytes: encodeIdx([3], Uint8Array.of(0, 1, 2)) };
+    expect(() => splitFromIdx(images, labels)).toThrow(IdxFormatError);
+    expect(() => splitFromIdx(images, labels)).toThrow(/imgs: holds 2 images but labs holds 3 labels/);
   });
 });
 
-describe('the shipped Fashion-MNIST files', () => {
-  test.each<[boolean, number]>([
-    [true, 60000],
-    [false, 10000],
-  ])('train=%s verifies and has %i examples, a tenth per class', async (train, count) => {
-    const data = await readFashionMnist(REAL_DIR, { train });
-    expect(data.count).toBe(count);
-    expect(data.images.length).toBe(count * 784);
-    const perClass = new Array<number>(10).fill(0);
-    for (const label of data.labels) perClass[label]++;
-    expect(perClass).toEqual(new Array(10).fill(count / 10));
-  });
-
+describe('FashionMNIST (through the platform data store)', () => {
   test('FashionMNIST.load indexes examples as views, with an optional transform', async () => {
     const testSet = await FashionMNIST.load({ root: REAL_DIR, train: false });
     expect(testSet.length).toBe(10000);
@@ -138,5 +51,4 @@ describe('the shipped Fashion-MNIST files', () => {
       transform: (_, l) => getFashionMnistLabels([l])[0],
     });
     expect(named.get(0)).toBe(FASHION_MNIST_CLASSES[testSet.labels[0]]);
-  });
-});
+  });});

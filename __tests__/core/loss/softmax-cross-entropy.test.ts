@@ -3,7 +3,7 @@
  * against central finite differences, shape contracts, errors and memory.
  */
 import { record } from '../../../src/core/autograd/record.js';
-import { tf } from '../../../src/core/backend/registry.js';
+import { tf } from '../../../src/core/backend/tf.js';
 import { ConfigError, ShapeError } from '../../../src/core/errors.js';
 import { SoftmaxCELoss, SoftmaxCrossEntropyLoss } from '../../../src/core/loss/softmax-cross-entropy.js';
 import { Dense } from '../../../src/core/nn/dense.js';

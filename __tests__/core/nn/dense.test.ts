@@ -1,5 +1,5 @@
 /** Dense: deferred init, Gluon's shape contracts, hand-checkable outputs, repr, errors, memory. */
-import { tf } from '../../../src/core/backend/registry.js';
+import { tf } from '../../../src/core/backend/tf.js';
 import { ConfigError, DeferredInitializationError, ShapeError } from '../../../src/core/errors.js';
 import { Dense } from '../../../src/core/nn/dense.js';
 import { Constant, Zeros } from '../../../src/core/nn/init.js';

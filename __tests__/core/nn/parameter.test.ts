@@ -1,5 +1,5 @@
 /** Parameter: initialization (own init, deferred), data/grad ownership, errors, disposal. */
-import { tf } from '../../../src/core/backend/registry.js';
+import { tf } from '../../../src/core/backend/tf.js';
 import { ConfigError, DeferredInitializationError, SoftmaxError } from '../../../src/core/errors.js';
 import { Constant, Ones } from '../../../src/core/nn/init.js';
 import { Parameter } from '../../../src/core/nn/parameter.js';

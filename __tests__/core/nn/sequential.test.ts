@@ -1,5 +1,5 @@
 /** Sequential and Block: initialize semantics, collectParams keys, get, repr, memory. */
-import { tf } from '../../../src/core/backend/registry.js';
+import { tf } from '../../../src/core/backend/tf.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { Dense } from '../../../src/core/nn/dense.js';
 import { Constant, Normal, Zeros } from '../../../src/core/nn/init.js';

@@ -1,5 +1,5 @@
 /** The pure update rules (MXNet's sgd_update, sgd_mom_update, adam_update kernels), by hand. */
-import { tf } from '../../../src/core/backend/registry.js';
+import { tf } from '../../../src/core/backend/tf.js';
 import { adamUpdate, sgdUpdate } from '../../../src/core/trainer/sgd.js';
 import type { AdamHyper, SgdHyper } from '../../../src/core/trainer/sgd.js';
 import { expectClose, expectNoLeak, values } from '../../helpers.js';

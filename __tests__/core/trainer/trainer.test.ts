@@ -1,6 +1,6 @@
 /** Trainer: hand-derived steps, stale gradients, update order, options, state and memory. */
 import { record } from '../../../src/core/autograd/record.js';
-import { tf } from '../../../src/core/backend/registry.js';
+import { tf } from '../../../src/core/backend/tf.js';
 import { ConfigError, StaleGradientError } from '../../../src/core/errors.js';
 import { SoftmaxCrossEntropyLoss } from '../../../src/core/loss/softmax-cross-entropy.js';
 import { Dense } from '../../../src/core/nn/dense.js';

@@ -3,7 +3,8 @@
  * (every transpose and batch-broadcast combination, fused bias and relu) to float32 rounding; the
  * element-wise and Sum fast paths bit for bit. Then a few training steps give the same loss.
  */
-import { initBackend, tf } from '../../../src/core/backend/registry.js';
+import { initBackend } from '../../../src/core/backend/registry.js';
+import { tf } from '../../../src/core/backend/tf.js';
 import { loadNative } from '../../../src/node/backend/native.js';
 
 let available = true;
@@ -44,7 +45,7 @@ const differences: string[] = [];
     await initBackend('blas');
   });
   afterAll(async () => {
-    // eslint-disable-next-line no-console
+     
     console.info(`blas vs cpu, max |difference|:\n${differences.join('\n')}`);
     await tf.setBackend('cpu');
   });

@@ -4,7 +4,8 @@
  * sharing it is disposed, and nothing read out of such a tensor (dataSync, data, a slice) aliases the
  * array; on `wasm` (which copies) at once; on `cpu`, never.
  */
-import { initBackend, tf } from '../../../src/core/backend/registry.js';
+import { initBackend } from '../../../src/core/backend/registry.js';
+import { tf } from '../../../src/core/backend/tf.js';
 import { Float32Pool } from '../../../src/core/data/batch-pool.js';
 import { loadNative } from '../../../src/node/backend/native.js';
 import { DataLoader } from '../../../src/core/data/data-loader.js';

@@ -9,7 +9,7 @@ import { loadFashionMnist } from '../../../src/core/data/data-loader.js';
 import { MNIST, MNIST_FILES, datasetInfo } from '../../../src/core/data/datasets.js';
 import { mirrorsFrom } from '../../../src/node/data/download.js';
 import { loadSplits, searchPath, userCacheDir } from '../../../src/node/data/store.js';
-import type { DataSource, Location } from '../../../src/node/data/store.js';
+import type { Location } from '../../../src/node/data/store.js';
 import { ConfigError, DataNotFoundError } from '../../../src/core/errors.js';
 import type { TestServer } from './download-fixtures.js';
 import { FAST, fakeDataset, listing, removeTempDirs, serveAll, startServer, tempDir } from './download-fixtures.js';
@@ -122,21 +122,15 @@ describe('loadFashionMnist with a data set table and the search', () => {
   test('finds or downloads the data set, reports the source, and batches it', async () => {
     const cacheDir = path.join(await tempDir(), 'c');
     await mkdir(cacheDir);
-    const sources: DataSource[] = [];
+    const first = await loadSplits(fake.info, options({ locations: [{ kind: 'cache', dir: cacheDir }], cacheDir }));
+    expect(first.source.kind).toBe('download');
     const [trainIter, testIter] = await loadFashionMnist(2, {
       ...options({ locations: [{ kind: 'cache', dir: cacheDir }], cacheDir }),
       dataset: fake.info,
-      onSource: (s) => sources.push(s),
     });
     expect([trainIter.numExamples, testIter.numExamples, trainIter.length]).toEqual([5, 4, 3]);
-    expect(sources.map((s) => s.kind)).toEqual(['download']);
-    const again: DataSource[] = [];
-    await loadFashionMnist(2, {
-      ...options({ locations: [{ kind: 'cache', dir: cacheDir }], cacheDir }),
-      dataset: fake.info,
-      onSource: (s) => again.push(s),
-    });
-    expect(again).toEqual([{ kind: 'cache', dir: cacheDir }]);
+    const again = await loadSplits(fake.info, options({ locations: [{ kind: 'cache', dir: cacheDir }], cacheDir }));
+    expect(again.source).toEqual({ kind: 'cache', dir: cacheDir });
   });
 });
 

@@ -7,7 +7,7 @@ import { datasetInfo } from '../../core/data/datasets.js';
 import type { DatasetInfo, DatasetName } from '../../core/data/datasets.js';
 import { downloadDataset, mirrorsFrom } from '../../node/data/download.js';
 import type { DownloadOptions, FileReport, ProgressSink } from '../../node/data/download.js';
-import { userCacheDir } from '../../node/data/store.js';
+import { envDataDir, userCacheDir } from '../../node/data/store.js';
 import type { Logger } from '../../core/logger.js';
 
 export interface DownloadArgs {
@@ -77,7 +77,7 @@ export async function runDownload(args: DownloadArgs, deps: DownloadDeps): Promi
   const notice = deps.notice ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const print = deps.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const info = deps.table ?? datasetInfo(args.dataset);
-  const dir = args.dir ?? (env['SOFTMAX_DATA_DIR'] || userCacheDir(info.name, env));
+  const dir = args.dir ?? envDataDir(env) ?? userCacheDir(info.name, env);
   const mirrors = mirrorsFrom(args.mirror, env) ?? info.mirrors;
   const bar = 'progress' in deps ? deps.progress : process.stderr.isTTY ? terminalProgress() : undefined;
   notice(`${info.title}: checking ${dir}; missing files come from ${mirrors.join(', ')}`);

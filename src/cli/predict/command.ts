@@ -1,8 +1,7 @@
 /** `softmax predict`: declares the options; the implementation is lazy-imported so --help stays fast. */
 import { ConfigError } from '../../core/errors.js';
 import { makeCommand } from '../make-command.js';
-import { checkTrainOptions } from '../train/command.js';
-import { modelOptions } from '../evaluate/command.js';
+import { checkTrainOptions, modelOptions } from '../options.js';
 
 function positiveInt(raw: unknown): number {
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
@@ -23,7 +22,7 @@ export const predictCommand = makeCommand({
       })
       .check(checkTrainOptions),
   handler: async (args) => {
-    const [{ runPredict }, { rootLogger }] = await Promise.all([import('../model/run.js'), import('../logger.js')]);
+    const [{ runPredict }, { rootLogger }] = await Promise.all([import('./run.js'), import('../logger.js')]);
     const logger = rootLogger({ level: args.logLevel, file: args.logFile });
     await runPredict({ model: args.model, backend: args.backend, dataDir: args.dataDir, n: args.n, out: args.out, image: args.image }, { logger });
   },

@@ -9,9 +9,10 @@ import { CheckpointError, InterruptedError } from '../../core/errors.js';
 import type { Parameter } from '../../core/nn/parameter.js';
 import { setParameters } from '../../core/nn/serialize.js';
 import type { Trainer } from '../../core/trainer/trainer.js';
-import type { Checkpoint, CheckpointMeta, RunOptions } from '../../core/io/checkpoint.js';
+import type { EpochEndInfo, History } from '../../core/fit/callbacks.js';
+import type { Callback } from '../../core/fit/callbacks.js';
+import type { Checkpoint, CheckpointMeta, RunOptions } from '../../core/fit/checkpoint.js';
 import { CheckpointStore } from '../../node/checkpoint-store.js';
-import type { StartAt } from '../../core/fit/fit.js';
 import type { EpochMetrics, EpochPosition } from '../../core/d2l/train.js';
 
 /** What a checkpoint captures of a run in progress. */
@@ -37,13 +38,31 @@ export function incompatibilities(saved: RunOptions, run: RunOptions): string[] 
     .map((k) => `${FLAGS[k]} ${String(saved[k] ?? 'unset')} in the checkpoint, ${String(run[k] ?? 'unset')} now`);
 }
 
-export class CheckpointSession {
+/** Where a resumed run starts: `fit`'s initial epoch, position and history. */
+export interface StartAt {
+  initialEpoch: number;
+  initialPosition?: EpochPosition | undefined;
+  initialHistory: EpochMetrics[];
+}
+
+/**
+ * The checkpoints of one run, as a fit callback: one after every epoch trained (not after those a
+ * resumed run restored), and on a stop one at the last finished batch; then `interruption` says how
+ * to resume.
+ */
+export class CheckpointSession implements Callback {
   private resumed: Checkpoint | undefined;
+  private readonly history: EpochMetrics[] = [];
+  private trainable: Trainable | undefined;
+  /** Set by `onTrainEnd` when training was stopped: the error the run ends with. */
+  interruption: InterruptedError | undefined;
 
   private constructor(
     private readonly store: CheckpointStore | undefined,
     private readonly run: RunOptions,
     private readonly resumeCommand: (dir: string) => string,
+    /** Which signal stopped training (read when it has). */
+    private readonly stopSignal: () => 'SIGINT' | 'SIGTERM',
   ) {}
 
   /**
@@ -56,9 +75,10 @@ export class CheckpointSession {
     run: RunOptions,
     resumeCommand: (dir: string) => string,
     notice: (line: string) => void,
+    stopSignal: () => 'SIGINT' | 'SIGTERM' = () => 'SIGINT',
   ): Promise<CheckpointSession> {
     const store = opts.dir === undefined ? undefined : await CheckpointStore.open(opts.dir, opts.keep);
-    const session = new CheckpointSession(store, run, resumeCommand);
+    const session = new CheckpointSession(store, run, resumeCommand, stopSignal);
     if (opts.resume === undefined) return session;
     const same = store !== undefined && path.resolve(opts.resume) === path.resolve(store.dir);
     const ckpt = await (same ? store : CheckpointStore.reader(opts.resume)).latestGood(notice);
@@ -81,10 +101,11 @@ export class CheckpointSession {
     return this.resumed?.dir;
   }
 
-  /** Loads the resumed checkpoint into `t` (parameters, optimizer, loader); returns where to start and the epochs already done. */
-  restore(t: Trainable): { startAt: StartAt; history: EpochMetrics[] } {
+  /** Loads the resumed checkpoint into `t` (parameters, optimizer, loader); returns where to start. Call once, before `fit`. */
+  restore(t: Trainable): StartAt {
+    this.trainable = t;
     const ckpt = this.resumed;
-    if (ckpt === undefined) return { startAt: { epoch: 1 }, history: [] };
+    if (ckpt === undefined) return { initialEpoch: 1, initialHistory: [] };
     const { meta } = ckpt;
     setParameters(t.params, ckpt.params, ckpt.dir);
     if (t.trainer !== undefined) {
@@ -92,30 +113,41 @@ export class CheckpointSession {
       t.trainer.importStates(ckpt.dir, meta.trainer, ckpt.states);
     }
     t.loader.restore(meta.loader, { skipBatches: meta.position?.batch ?? 0 });
-    return { startAt: { epoch: meta.epoch + 1, position: meta.position ?? undefined }, history: meta.history };
+    return { initialEpoch: meta.epoch + 1, initialPosition: meta.position ?? undefined, initialHistory: meta.history };
   }
 
-  /** After every epoch: the epoch-end checkpoint. Returns its path (undefined without a directory). */
-  async afterEpoch(history: readonly EpochMetrics[], t: Trainable): Promise<string | undefined> {
-    return this.save(history, null, t.loader.state(), t);
+  /** After every epoch: the epoch-end checkpoint (not for an epoch restored from one). */
+  async onEpochEnd(m: EpochMetrics, { replayed }: EpochEndInfo): Promise<void> {
+    this.history.push(m);
+    if (!replayed) await this.save(null, this.parts().loader.state());
   }
 
-  /** On a signal: the checkpoint at the last finished batch, then `InterruptedError` saying how to resume. */
-  async interrupted(signal: 'SIGINT' | 'SIGTERM', epoch: number, position: EpochPosition, history: readonly EpochMetrics[], t: Trainable): Promise<never> {
+  /** On a stop: the checkpoint at the last finished batch, and `interruption` saying how to resume. */
+  async onTrainEnd(history: History): Promise<void> {
+    if (history.stopped === undefined) return;
+    const { epoch, position } = history.stopped;
+    const signal = this.stopSignal();
     const where = position.batch === 0 ? `before epoch ${epoch}` : `in epoch ${epoch} after batch ${position.batch}`;
     // Stopped between epochs: the loader already stands at the next epoch's start (epochStartState is the last one's).
     const started = position.batch > 0;
-    const dir = await this.save(history, started ? position : null, started ? t.loader.epochStartState() : t.loader.state(), t);
-    if (dir === undefined || this.store === undefined) {
-      throw new InterruptedError(signal, 'nowhere (no --checkpoint-dir)', 'softmax train (from the start; add --checkpoint-dir DIR to be able to resume)', where);
-    }
-    throw new InterruptedError(signal, dir, this.resumeCommand(this.store.dir), where);
+    const loader = this.parts().loader;
+    const dir = await this.save(started ? position : null, started ? loader.epochStartState() : loader.state());
+    this.interruption =
+      dir === undefined || this.store === undefined
+        ? new InterruptedError(signal, 'nowhere (no --checkpoint-dir)', 'softmax train (from the start; add --checkpoint-dir DIR to be able to resume)', where)
+        : new InterruptedError(signal, dir, this.resumeCommand(this.store.dir), where);
   }
 
-  private async save(history: readonly EpochMetrics[], position: EpochPosition | null, loader: CheckpointMeta['loader'], t: Trainable): Promise<string | undefined> {
+  private parts(): Trainable {
+    if (this.trainable === undefined) throw new Error('CheckpointSession: restore() must be called before training');
+    return this.trainable;
+  }
+
+  private async save(position: EpochPosition | null, loader: CheckpointMeta['loader']): Promise<string | undefined> {
     if (this.store === undefined) return undefined;
+    const t = this.parts();
     const states = t.trainer?.exportStates();
-    const meta: CheckpointMeta = { run: this.run, epoch: history.length, position, loader, history: [...history], trainer: states?.meta ?? null };
+    const meta: CheckpointMeta = { run: this.run, epoch: this.history.length, position, loader, history: [...this.history], trainer: states?.meta ?? null };
     return this.store.save(meta, t.params, states?.arrays ?? []);
   }
 }

@@ -1,25 +1,12 @@
 /** `softmax train`: declares the options; the implementation is lazy-imported so --help stays fast. */
-import { existsSync, statSync } from 'node:fs';
 import type { Options } from 'yargs';
 import type { DatasetName } from '../../core/data/datasets.js';
 import { DATASET_NAMES, datasetInfo } from '../../core/data/datasets.js';
 import type { LoadedSplits } from '../../node/data/store.js';
 import type { Logger } from '../../core/logger.js';
-import { ConfigError } from '../../core/errors.js';
 import { LOG_LEVELS } from '../logger.js';
 import { makeCommand } from '../make-command.js';
-
-/** Backend names known without loading TensorFlow.js (kept in step with src/backend). */
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'blas', 'wasm', 'cpu'] as const;
-
-function numberFlag(flag: string, raw: unknown, ok: (n: number) => boolean, expected: string): number {
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-  if (!ok(n)) throw new ConfigError(`--${flag} must be ${expected}, but got '${String(raw)}'.`);
-  return n;
-}
-
-const positiveInt = (flag: string) => (raw: unknown) =>
-  numberFlag(flag, raw, (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
+import { BACKEND_CHOICES, checkTrainOptions, numberFlag, positiveInt } from '../options.js';
 
 // No `type: 'number'` on numeric flags: yargs would turn 'abc' into NaN before we could quote it.
 export const trainOptions = {
@@ -82,18 +69,6 @@ export const trainOptions = {
   },
   limit: { requiresArg: true, hidden: true, coerce: (raw: unknown) => (raw === undefined ? undefined : positiveInt('limit')(raw)), describe: 'Testing aid: use only the first N examples of each split' },
 } satisfies Record<string, Options>;
-
-/** Cross-option checks yargs cannot express; throws ConfigError with the fix. */
-export function checkTrainOptions(args: { 'data-dir'?: string | undefined }): true {
-  const dir = args['data-dir'];
-  if (dir !== undefined && !(existsSync(dir) && statSync(dir).isDirectory())) {
-    throw new ConfigError(
-      `--data-dir '${dir}' is not a directory. Point it at the folder holding the data set's files, or leave it ` +
-        "out to search the usual places and download if needed ('softmax download --dir DIR' fills a directory).",
-    );
-  }
-  return true;
-}
 
 /** Progress bars and status notes: only on a terminal, and not with --quiet or --json. */
 export function showProgress(args: { quiet: boolean; json: boolean }, stream: { isTTY?: boolean } = process.stdout): boolean {

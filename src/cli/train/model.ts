@@ -11,7 +11,7 @@ import { Sequential } from '../../core/nn/sequential.js';
 import { SoftmaxRegressionScratch, crossEntropy } from '../../core/d2l/scratch/softmax-regression.js';
 import { Trainer } from '../../core/trainer/trainer.js';
 import type { Net } from '../../core/d2l/evaluate.js';
-import type { LossFn } from '../../core/d2l/train.js';
+import type { LossFn, Updater } from '../../core/d2l/train.js';
 
 export interface ModelParts {
   net: Net;
@@ -19,8 +19,8 @@ export interface ModelParts {
   /** Every trained parameter by key ('0.weight', '0.bias' or 'W', 'b'): what a checkpoint saves. */
   params: Map<string, Parameter>;
   trainer?: Trainer | undefined;
-  /** The `trainCh3` options that choose the update: a Trainer, or the scratch SGD's params and lr. */
-  updater: { trainer: Trainer } | { params: Parameter[]; lr: number };
+  /** What updates the parameters after each batch: the Trainer, or the scratch SGD at `lr`. */
+  updater: Updater;
   /** What `TrainOutputs.saveModel` saves. */
   saveable: Block | SoftmaxRegressionScratch;
   dispose(): void;
@@ -37,7 +37,7 @@ export function buildModel(impl: 'concise' | 'scratch', lr: number): ModelParts 
         ['W', model.W],
         ['b', model.b],
       ]),
-      updater: { params: model.params(), lr },
+      updater: model.updater(lr),
       saveable: model,
       dispose: () => model.dispose(),
     };
@@ -51,7 +51,7 @@ export function buildModel(impl: 'concise' | 'scratch', lr: number): ModelParts 
     loss: new SoftmaxCrossEntropyLoss(),
     params: net.collectParams(),
     trainer,
-    updater: { trainer },
+    updater: trainer,
     saveable: net,
     dispose: () => {
       trainer.dispose();

@@ -5,6 +5,7 @@
  */
 import { SingleBar } from 'cli-progress';
 import type { BatchProgress } from '../../core/d2l/train.js';
+import type { Callback } from '../../core/fit/callbacks.js';
 
 export interface ProgressOptions {
   epochs: number;
@@ -14,8 +15,8 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
 }
 
-/** The bar for `softmax train`; `update` after each batch, `clear` before printing a line. */
-export class EpochProgress {
+/** The bar for `softmax train`, as a fit callback; `clear` before printing a line. */
+export class EpochProgress implements Callback {
   private readonly bar: SingleBar;
   private active = false;
   private epochStart = 0;
@@ -34,7 +35,7 @@ export class EpochProgress {
   }
 
   /** Redraws after a batch; the first batch of an epoch starts its bar. */
-  update(p: BatchProgress): void {
+  onBatchEnd(p: BatchProgress): void {
     const payload = {
       epoch: p.epoch,
       epochs: this.options.epochs,
@@ -49,6 +50,10 @@ export class EpochProgress {
     }
     const seconds = (performance.now() - this.epochStart) / 1000;
     this.bar.update(p.batch, { ...payload, speed: seconds > 0 ? Math.round(p.examples / seconds).toLocaleString('en-US') : '…' });
+  }
+
+  onTrainEnd(): void {
+    this.clear();
   }
 
   /** Erases the bar (if drawn), leaving the cursor at the start of an empty line. */

@@ -6,10 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { tf } from '../../core/backend/registry.js';
+import { tf } from '../../core/backend/tf.js';
 import { ensureDir, writeFileAtomic } from '../../node/atomic.js';
 import { CurvesPlotter } from '../../node/render/curves-plotter.js';
 import type { EpochMetrics } from '../../core/d2l/train.js';
+import type { Callback } from '../../core/fit/callbacks.js';
+import { metricsRecord } from './lines.js';
 
 /** `runs/2026-11-23T22-51-03` for a run started at that (local) time; `:` is not allowed on Windows. */
 export function defaultRunDir(now = new Date(), root = 'runs'): string {
@@ -18,18 +20,6 @@ export function defaultRunDir(now = new Date(), root = 'runs'): string {
     `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T` +
     `${pad(now.getHours())}-${pad(now.getMinutes())}-${pad(now.getSeconds())}`;
   return path.join(root, stamp);
-}
-
-/** One line of metrics.jsonl. */
-export function metricsRecord(m: EpochMetrics): Record<string, number> {
-  return {
-    epoch: m.epoch,
-    loss: m.loss,
-    trainAcc: m.trainAcc,
-    testAcc: m.testAcc,
-    seconds: m.seconds,
-    examplesPerSec: m.examples / m.seconds,
-  };
 }
 
 /** Versions worth recording to repeat a run. */
@@ -44,7 +34,8 @@ export function versions(): Record<string, string> {
   return { softmax, node: process.versions.node, tfjs: tf.version_core };
 }
 
-export class RunDir {
+/** The run directory, as a fit callback: every epoch (restored ones too) lands in metrics.jsonl and the curves. */
+export class RunDir implements Callback {
   private readonly history: EpochMetrics[] = [];
   /** The curves being drawn in the background, if any; whether to draw again after; the first failure. */
   private plotting: Promise<void> | null = null;
@@ -79,9 +70,9 @@ export class RunDir {
    * Records a finished epoch: rewrites metrics.jsonl, and starts redrawing the curves in the background
    * (on a worker thread, `CurvesPlotter`, so training goes on meanwhile; a drawing still running when the next
    * epoch ends is followed by one with the newest figures). A failed drawing is thrown by the next
-   * `addEpoch` or by `settle`.
+   * `onEpochEnd` or by `settle`.
    */
-  async addEpoch(m: EpochMetrics): Promise<void> {
+  async onEpochEnd(m: EpochMetrics): Promise<void> {
     this.history.push(m);
     this.throwPlotError();
     await this.writeMetrics();

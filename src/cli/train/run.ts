@@ -1,21 +1,27 @@
 /**
  * `softmax train`, as a function: pick the backend, seed, load the data, build the concise or the
- * scratch model, run the book's loop, report. The CLI handler calls it; tests call it with fakes.
+ * scratch model, run the fit loop with the run's callbacks (progress bar, epoch lines, run directory,
+ * checkpoints, stop on a signal), report. The CLI handler calls it; tests call it with fakes.
  */
 import { initBackend } from '../../core/backend/registry.js';
-import { loadFashionMnist } from '../../core/data/data-loader.js';
+import { loadersOf } from '../../core/data/data-loader.js';
 import type { DatasetName } from '../../core/data/datasets.js';
 import { datasetInfo } from '../../core/data/datasets.js';
-import type { DataSource, LoadedSplits } from '../../node/data/store.js';
+import type { EpochMetrics } from '../../core/d2l/train.js';
+import { examplesPerSecond } from '../../core/d2l/train.js';
+import type { Callback, FitControl } from '../../core/fit/callbacks.js';
+import { fit } from '../../core/fit/fit.js';
 import type { Logger } from '../../core/logger.js';
 import { seed as seedGlobal } from '../../core/random.js';
-import { withStatus } from './progress.js';
-import { buildModel, resumeCommand } from './model.js';
+import type { DataSource, LoadedSplits } from '../../node/data/store.js';
+import { loadSplits } from '../../node/data/store.js';
+import '../../node/setup.js';
 import { CheckpointSession } from './checkpoints.js';
-import { TrainOutputs } from './outputs.js';
-import type { EpochMetrics, EpochPosition } from '../../core/d2l/train.js';
-import { trainCh3Async } from '../../core/fit/fit.js';
-import { examplesPerSecond, formatEpoch } from '../../core/d2l/train.js';
+import { EpochLines } from './lines.js';
+import { buildModel, resumeCommand } from './model.js';
+import { saveModel, writeRunJson } from './outputs.js';
+import { EpochProgress, withStatus } from './progress.js';
+import { RunDir } from './run-dir.js';
 
 export interface TrainArgs {
   impl: 'concise' | 'scratch';
@@ -74,6 +80,16 @@ export interface TrainResult {
   modelDir?: string | undefined;
 }
 
+/** Stops training after the batch in progress once `signal` aborts (a SIGINT or SIGTERM the CLI trapped). */
+function stopOn(signal: AbortSignal): Callback {
+  return {
+    onTrainBegin(control: FitControl): void {
+      if (signal.aborted) control.stopTraining = true;
+      else signal.addEventListener('abort', () => (control.stopTraining = true), { once: true });
+    },
+  };
+}
+
 /** Runs a whole training job as the CLI does; see `TrainArgs`. */
 export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainResult> {
   const { logger } = deps;
@@ -86,84 +102,62 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
   const notice = deps.notice ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const dataset = datasetInfo(args.dataset ?? 'fashion-mnist');
   const run = { impl: args.impl, batchSize: args.batchSize, lr: args.lr, seed, dataset: dataset.name, limit: args.limit ?? null, backend: backend.name };
+  const signal = deps.signal;
   const checkpoints = await CheckpointSession.open(
     { dir: args.checkpointDir ?? args.resume, keep: args.keep ?? 3, resume: args.resume, epochs: args.epochs },
     run,
     (dir) => resumeCommand({ ...args, seed }, dir),
     notice,
+    () => (signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'),
   );
   const loadStart = performance.now();
-  let source: DataSource | undefined;
-  const [trainIter, testIter] = await withStatus(deps.progressStream, `loading and verifying ${dataset.title}`, () =>
-    loadFashionMnist(args.batchSize, {
-      root: args.dataDir,
-      dataset,
-      logger,
-      limit: args.limit,
-      onSource: (s) => (source = s),
-      splits: deps.splits,
-    }),
+  const splits = await withStatus(deps.progressStream, `loading and verifying ${dataset.title}`, async () =>
+    (await deps.splits) ?? (await loadSplits(dataset, { root: args.dataDir, logger })),
   );
-  const root = source?.dir;
-  logger.info({ dataset: dataset.name, source: source?.kind, root, seconds: (performance.now() - loadStart) / 1000 }, 'data loaded and verified');
-  if (source !== undefined) notice(describeSource(dataset.title, source));
-  const outputs = await TrainOutputs.start({ out: args.out, json: args.json, progressStream: deps.progressStream }, print, {
-    title: `${args.impl} softmax regression on ${dataset.title}`,
-    epochs: args.epochs,
-    batches: trainIter.length,
-  });
-  if (outputs.runDir !== undefined) notice(`run directory: ${outputs.runDir} (metrics.jsonl, curves.svg/.png, run.json, model/)`);
+  const { source } = splits;
+  logger.info({ dataset: dataset.name, source: source.kind, root: source.dir, seconds: (performance.now() - loadStart) / 1000 }, 'data loaded and verified');
+  notice(describeSource(dataset.title, source));
+  // The loaders draw their shuffling seed from the global generator before the model draws its weights.
+  const [trainIter, testIter] = loadersOf(splits, args.batchSize, { limit: args.limit });
+  const runDir = args.out === undefined ? undefined : await RunDir.create(args.out, { title: `${args.impl} softmax regression on ${dataset.title}`, epochs: args.epochs });
+  if (runDir !== undefined) notice(`run directory: ${runDir.dir} (metrics.jsonl, curves.svg/.png, run.json, model/)`);
   (args.json ? notice : print)(
     `training ${args.impl} softmax regression on ${backend.name}: ${args.epochs} epoch${args.epochs === 1 ? '' : 's'}, ` +
       `batch size ${args.batchSize}, lr ${args.lr}, seed ${seed}`,
   );
-  logger.info({ ...args, seed, backend: backend.name, dataDir: root }, 'training started');
+  logger.info({ ...args, seed, backend: backend.name, dataDir: source.dir }, 'training started');
 
   const model = buildModel(args.impl, args.lr);
-  const parts = { params: model.params, trainer: model.trainer, loader: trainIter };
-  const history: EpochMetrics[] = [];
+  const progress = deps.progressStream === undefined ? undefined : new EpochProgress({ epochs: args.epochs, batches: trainIter.length, stream: deps.progressStream });
+  const lines = new EpochLines({ json: args.json ?? false, checkLeaks: args.checkLeaks ?? false }, print, logger, () => progress?.clear());
+  let history: EpochMetrics[] = [];
   let modelDir: string | undefined;
   try {
-    const { startAt, history: done } = checkpoints.restore(parts);
+    const start = checkpoints.restore({ params: model.params, trainer: model.trainer, loader: trainIter });
     if (checkpoints.resumedFrom !== undefined) notice(`resuming from ${checkpoints.resumedFrom}`);
-    const onEpoch = async (m: EpochMetrics): Promise<void> => {
-      if (args.checkLeaks) logger.info({ epoch: m.epoch, numTensors: m.numTensors }, 'tensor count');
-      history.push(m);
-      await outputs.onEpoch(m);
-      if (m.epoch >= startAt.epoch) await checkpoints.afterEpoch(history, parts);
-    };
-    for (const m of done) {
-      outputs.line(formatEpoch(m)); // replayed: a resumed run prints every epoch line of the run
-      await onEpoch(m);
+    const callbacks: Callback[] = [...(signal === undefined ? [] : [stopOn(signal)]), ...(progress === undefined ? [] : [progress]), lines];
+    if (runDir !== undefined) callbacks.push(runDir);
+    callbacks.push(checkpoints);
+    const result = await fit(model.net, trainIter, testIter, model.loss, { epochs: args.epochs, batchSize: args.batchSize, updater: model.updater, callbacks, ...start });
+    history = result.epochs;
+    if (checkpoints.interruption !== undefined) {
+      await runDir?.settle().catch(() => undefined); // the curves of the epochs done; the stop is what is reported
+      throw checkpoints.interruption;
     }
-    const signal = deps.signal;
-    const onStop = async (epoch: number, p: EpochPosition): Promise<never> => {
-      await outputs.settle().catch(() => undefined); // the curves of the epochs done; the stop is what is reported
-      return checkpoints.interrupted(signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT', epoch, p, history, parts);
-    };
-    await trainCh3Async(model.net, trainIter, testIter, model.loss, args.epochs, args.batchSize, {
-      ...model.updater,
-      logger,
-      print: outputs.line,
-      onEpoch,
-      onBatch: outputs.onBatch,
-      startAt,
-      signal,
-      onStop,
-    });
     const meta = { classes: dataset.classes, dataset: dataset.name, impl: args.impl, metrics: finalMetrics(history) };
-    modelDir = await outputs.saveModel(model.saveable, meta);
+    if (runDir !== undefined) modelDir = await saveModel(runDir, model.saveable, meta);
   } finally {
     model.dispose();
-    // Leave no drawing half done, on failure too. A drawing's error is thrown again by `finish`; after
+    progress?.clear();
+    // Leave no drawing half done, on failure too. A drawing's error is thrown again by `settle`; after
     // a failure it is secondary to the error in flight.
-    await outputs.settle().catch(() => undefined);
+    await runDir?.settle().catch(() => undefined);
   }
   const examplesPerSec = examplesPerSecond(history);
   (args.json ? notice : print)(`${examplesPerSec.toFixed(1)} examples/sec on ${backend.name}`);
-  await outputs.finish({ args, backend: backend.name, seed, dataset, dataDir: root, history, examplesPerSec, startedAt });
+  if (runDir !== undefined) await writeRunJson(runDir, { args, backend: backend.name, seed, dataset, dataDir: source.dir, history, examplesPerSec, startedAt });
   const last = history[history.length - 1];
-  logger.info({ backend: backend.name, seed, examplesPerSec, ...last, runDir: outputs.runDir }, 'training done');
+  logger.info({ backend: backend.name, seed, examplesPerSec, ...last, runDir: runDir?.dir }, 'training done');
   return { backend: backend.name, seed, history, examplesPerSec, modelDir };
 }
 

@@ -3,7 +3,7 @@
  * TF.js differentiates closures, so the forward and reverse passes run together inside `record(fn)`;
  * `backward()` then publishes the gradients to each Parameter's `grad`.
  */
-import { tf } from '../backend/registry.js';
+import { tf } from '../backend/tf.js';
 import { SoftmaxError, assert } from '../errors.js';
 import { liveParameters } from '../nn/parameter.js';
 import type { Parameter } from '../nn/parameter.js';

@@ -1,28 +1,12 @@
 /**
- * The compute backend: the only module that imports `@tensorflow/*`. Everything else imports `tf`
- * from here and uses tfjs-core's API alone, so every backend runs the same program.
- *
- * Backends are *providers* tried in order by `initBackend('auto')`. A new backend (a native BLAS one,
- * say) is added with `registerBackendProvider` without touching nn/, loss/ or trainer/.
+ * The backend registry: providers tried in order by `initBackend('auto')`. The core registers `cpu`
+ * (plain JavaScript kernels, available everywhere); each platform entry registers its own in front
+ * of it (in Node: tensorflow, blas, wasm). Model code never asks which backend runs: ops/ pick a
+ * fused kernel when one is registered for the active backend.
  */
-import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core's CommonJS build registers no gradients; the union package's build registers all of them
-// (in tfjs' global registry, shared by every copy). Imported once, here, for that side effect.
-import '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-cpu';
 import { BackendError } from '../errors.js';
-import { registerBlasBackend } from '../../node/backend/blas/backend.js';
-import { registerFusedLossKernels } from './kernels/sparse-softmax-ce.js';
-import { registerFusedSgdKernel } from './kernels/sgd-update.js';
-import { fixWasmMatMul, fixWasmOneHot } from './wasm-fixes.js';
-
-export { tf };
-export { SPARSE_SOFTMAX_CE, SPARSE_SOFTMAX_CE_GRAD, hasFusedLossKernels } from './kernels/sparse-softmax-ce.js';
-export { SGD_UPDATE, hasFusedSgdKernel } from './kernels/sgd-update.js';
-
-// The JavaScript backends get the fused kernels (softmax cross-entropy, sgd_update).
-registerFusedLossKernels('cpu');
-registerFusedSgdKernel('cpu');
+import { registerJsKernels } from './kernels/register.js';
+import { tf } from './tf.js';
 
 /** A backend that can be asked for by name. */
 export interface BackendProvider {
@@ -34,46 +18,18 @@ export interface BackendProvider {
   load(): Promise<void> | void;
 }
 
-const providers: BackendProvider[] = [
-  {
-    name: 'tensorflow',
-    description: "TensorFlow's C++ CPU kernels (optional dependency @tensorflow/tfjs-node)",
-    load() {
-      // Quiet TensorFlow's C++ start-up log (CPU feature lines) unless the user asked for it.
-      process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '2';
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require('@tensorflow/tfjs-node');
-    },
+/** tfjs-backend-cpu with this project's JavaScript kernels (fused softmax cross-entropy, sgd_update). */
+export const cpuProvider: BackendProvider = {
+  name: 'cpu',
+  description: 'plain JavaScript kernels (@tensorflow/tfjs-backend-cpu), always available',
+  load() {
+    registerJsKernels('cpu');
   },
-  {
-    name: 'blas',
-    description: 'cpu kernels with matrix products in OpenBLAS (optional native addon, built at install)',
-    load() {
-      registerBlasBackend();
-      registerFusedLossKernels('blas');
-      registerFusedSgdKernel('blas');
-    },
-  },
-  {
-    name: 'wasm',
-    description: 'WebAssembly with XNNPACK kernels (@tensorflow/tfjs-backend-wasm)',
-    load() {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require('@tensorflow/tfjs-backend-wasm');
-      fixWasmOneHot();
-      fixWasmMatMul();
-    },
-  },
-  {
-    name: 'cpu',
-    description: 'plain JavaScript kernels (@tensorflow/tfjs-backend-cpu), always available',
-    load() {
-      /* registered by the import above */
-    },
-  },
-];
+};
 
-/** Adds a provider to the `auto` order, before the provider named `before` (or last). */
+const providers: BackendProvider[] = [cpuProvider];
+
+/** Adds a provider to the `auto` order, before the provider named `before` (or last); replaces one of the same name. */
 export function registerBackendProvider(provider: BackendProvider, options: { before?: string } = {}): void {
   const existing = providers.findIndex((p) => p.name === provider.name);
   if (existing >= 0) providers.splice(existing, 1);
@@ -120,9 +76,9 @@ async function tryProvider(provider: BackendProvider): Promise<void> {
 }
 
 /**
- * Loads and selects a backend. `auto` tries each provider in order (tensorflow, wasm, cpu) and keeps
- * the first that initializes. Throws `BackendError` naming the cause and the alternatives when a named
- * backend cannot load.
+ * Loads and selects a backend. `auto` tries each provider in order and keeps the first that
+ * initializes. Throws `BackendError` naming the cause and the alternatives when a named backend
+ * cannot load.
  */
 export async function initBackend(choice = 'auto'): Promise<BackendChoice> {
   if (choice === 'auto') {
@@ -135,27 +91,19 @@ export async function initBackend(choice = 'auto'): Promise<BackendChoice> {
         skipped.push({ name: provider.name, reason: reasonOf(err) });
       }
     }
-    throw new BackendError(
-      'auto',
-      `No backend could be loaded: ${skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}.`,
-    );
+    throw new BackendError('auto', `No backend could be loaded: ${skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}.`);
   }
   const provider = providers.find((p) => p.name === choice);
   if (provider === undefined) {
-    throw new BackendError(
-      choice,
-      `Unknown backend '${choice}'. Choose one of: auto, ${backendNames().join(', ')}.`,
-    );
+    throw new BackendError(choice, `Unknown backend '${choice}'. Choose one of: auto, ${backendNames().join(', ')}.`);
   }
   try {
     await tryProvider(provider);
   } catch (err) {
     const others = ['auto', ...backendNames().filter((n) => n !== choice)].join(', ');
-    throw new BackendError(
-      choice,
-      `Backend '${choice}' cannot be used: ${reasonOf(err)}. Use --backend with one of: ${others}.`,
-      { cause: err },
-    );
+    throw new BackendError(choice, `Backend '${choice}' cannot be used: ${reasonOf(err)}. Use --backend with one of: ${others}.`, {
+      cause: err,
+    });
   }
   return { name: provider.name, skipped: [] };
 }

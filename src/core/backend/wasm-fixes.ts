@@ -7,7 +7,7 @@
  *   0.23 ms for [256,784]·[784,10] here): transposed products are run untransposed, on explicitly
  *   transposed operands or as the transpose of the swapped product, whichever moves fewer values.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tf.js';
 
 const replaced = new Set<string>();
 

@@ -2,9 +2,9 @@
  * A trained model's figures on a data set: mean loss, accuracy, per-class accuracy and the confusion
  * matrix, in one pass. Extends d2l's evaluate_accuracy (D2L §3.6) with what `softmax evaluate` prints.
  */
-import { tf } from '../backend/registry.js';
+import { tf } from '../backend/tf.js';
 import { SoftmaxCrossEntropyLoss } from '../loss/softmax-cross-entropy.js';
-import type { Batch, Net } from './evaluate.js';
+import type { TensorBatch, Net } from './evaluate.js';
 import { applyNet } from './evaluate.js';
 import { formatFixed } from './format.js';
 
@@ -29,7 +29,7 @@ export interface Evaluation {
  * Evaluates `net` (scores are logits, as a Dense layer gives) on every batch of `dataIter`, disposing
  * each batch. `classes` names the labels 0..k-1.
  */
-export function evaluate(net: Net, dataIter: Iterable<Batch>, classes: readonly string[]): Evaluation {
+export function evaluate(net: Net, dataIter: Iterable<TensorBatch>, classes: readonly string[]): Evaluation {
   const k = classes.length;
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const loss = new SoftmaxCrossEntropyLoss();

@@ -1,11 +1,11 @@
 /** d2l's accuracy and evaluate_accuracy (D2L §3.6 softmax-regression-scratch). */
-import { tf } from '../backend/registry.js';
+import { tf } from '../backend/tf.js';
 
 /** Anything that maps a batch to scores: a Block (`net.forward`) or a plain function (`net(X)`). */
 export type Net = { forward(X: tf.Tensor): tf.Tensor } | ((X: tf.Tensor) => tf.Tensor);
 
 /** A batch as the loaders yield it; the consumer owns both tensors. */
-export interface Batch {
+export interface TensorBatch {
   X: tf.Tensor;
   y: tf.Tensor;
 }
@@ -60,7 +60,7 @@ export function sumOf(t: tf.Tensor): number {
  * Fraction of correct predictions of `net` over every batch of `dataIter`; disposes each batch.
  * Mirrors d2l's `evaluate_accuracy(net, data_iter)`.
  */
-export function evaluateAccuracy(net: Net, dataIter: Iterable<Batch>): number {
+export function evaluateAccuracy(net: Net, dataIter: Iterable<TensorBatch>): number {
   let correct = 0;
   let n = 0;
   for (const { X, y } of dataIter) {

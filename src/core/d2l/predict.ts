@@ -1,11 +1,10 @@
 /**
- * d2l's predict_ch3 (D2L §3.6): the first test images with their true and predicted class names, as a
- * picture; and the top classes of any images, for `softmax predict --image`.
+ * d2l's predict_ch3 (D2L §3.6): the first test images with their true and predicted class names, as
+ * a grid to draw; and the top classes of any images, for `softmax predict --image`.
  */
-import { tf } from '../backend/registry.js';
+import { tf } from '../backend/tf.js';
 import type { ArrayDataset } from '../data/dataset.js';
-import type { ChartFiles } from '../../node/render/render.js';
-import { showFashionMnist } from '../viz/images.js';
+import type { GridImage, ShowImagesOptions } from '../viz/images.js';
 import type { Net } from './evaluate.js';
 import { applyNet } from './evaluate.js';
 
@@ -33,28 +32,28 @@ export interface PredictCh3Result {
   labels: number[];
   predictions: number[];
   wrong: number;
-  files: ChartFiles;
+  /** The images with "true"/"pred" captions, wrong ones marked, and the grid's title: what to draw. */
+  grid: GridImage[];
+  options: ShowImagesOptions;
 }
 
 /**
- * Predicts the first `n` examples of `test` and draws them with "true"/"pred" captions, wrong ones in
- * red, to `file` (`.png`, `.svg`, or both). Mirrors d2l's `predict_ch3(net, test_iter, n=6)`.
+ * Predicts the first `n` examples of `test` and captions them with the true and predicted class,
+ * wrong ones marked (draw `grid` with `showFashionMnist`). Mirrors d2l's `predict_ch3(net, test_iter, n=6)`,
+ * which shows the images; here the platform draws them.
  */
-export async function predictCh3(net: Net, test: ArrayDataset, classes: readonly string[], file: string, n = 18): Promise<PredictCh3Result> {
+export function predictCh3(net: Net, test: ArrayDataset, classes: readonly string[], n = 18): PredictCh3Result {
   const count = Math.min(n, test.count);
   const images = Array.from({ length: count }, (_, i) => test.images.subarray(i * test.featureSize, (i + 1) * test.featureSize));
   const labels = Array.from(test.labels.subarray(0, count));
   const predictions = predictProbabilities(net, images).map((p) => topK(p, classes, 1)[0]?.label ?? -1);
   const wrong = predictions.filter((p, i) => p !== labels[i]).length;
-  const files = await showFashionMnist(
-    images.map((pixels, i) => ({
-      pixels,
-      label: `test #${i}`,
-      caption: [`true: ${classes[labels[i] ?? 0]}`, `pred: ${classes[predictions[i] ?? 0]}`],
-      marked: predictions[i] !== labels[i],
-    })),
-    file,
-    { title: `Predictions on the first ${count} test images`, subtitle: `${wrong} of ${count} wrong (marked ✗, in red)` },
-  );
-  return { labels, predictions, wrong, files };
+  const grid = images.map((pixels, i) => ({
+    pixels,
+    label: `test #${i}`,
+    caption: [`true: ${classes[labels[i] ?? 0]}`, `pred: ${classes[predictions[i] ?? 0]}`],
+    marked: predictions[i] !== labels[i],
+  }));
+  const options = { title: `Predictions on the first ${count} test images`, subtitle: `${wrong} of ${count} wrong (marked ✗, in red)` };
+  return { labels, predictions, wrong, grid, options };
 }

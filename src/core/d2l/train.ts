@@ -2,7 +2,7 @@
  * The book's training loop (D2L §3.6 softmax-regression-scratch, train_epoch_ch3 / train_ch3), shared
  * by the from-scratch and the concise implementations: the same loop, metrics and epoch line.
  */
-import { tf } from '../backend/registry.js';
+import { tf } from '../backend/tf.js';
 import { record } from '../autograd/record.js';
 import { ConfigError, DivergenceError, assert } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -11,9 +11,9 @@ import type { Loss } from '../loss/loss.js';
 import type { Parameter } from '../nn/parameter.js';
 import { sgd } from './scratch/softmax-regression.js';
 import { Accumulator } from './accumulator.js';
-import type { Batch, Net } from './evaluate.js';
+import type { TensorBatch, Net } from './evaluate.js';
 import { accuracy, applyNet, evaluateAccuracy, sumOf } from './evaluate.js';
-import { formatFixed } from './format.js';
+import { formatEpoch } from './format.js';
 
 /** A loss object (`loss.forward(yHat, y)`) or function (`loss(yHat, y)`), giving per-example losses. */
 export type LossFn = Loss | ((yHat: tf.Tensor, y: tf.Tensor) => tf.Tensor);
@@ -43,7 +43,7 @@ export interface TrainCh3Options {
   /** Concise: a Trainer (or any `step(batchSize)` updater). */
   trainer?: Updater;
   logger?: Logger;
-  /** Where the epoch lines go (default: stdout). */
+  /** Where the epoch lines go (default: `console.log`, standard output in Node). */
   print?: (line: string) => void;
   /** Called after each epoch, e.g. for progress or checkpoints. */
   onEpoch?: (metrics: EpochMetrics) => void;
@@ -63,14 +63,6 @@ export interface BatchProgress {
 
 function lossOf(loss: LossFn, yHat: tf.Tensor, y: tf.Tensor): tf.Tensor {
   return typeof loss === 'function' ? loss(yHat, y) : loss.forward(yHat, y);
-}
-
-/** The book's epoch line, to the character: `epoch 1, loss 0.7870, train acc 0.749, test acc 0.795`. */
-export function formatEpoch(m: Pick<EpochMetrics, 'epoch' | 'loss' | 'trainAcc' | 'testAcc'>): string {
-  return (
-    `epoch ${m.epoch}, loss ${formatFixed(m.loss, 4)}, ` +
-    `train acc ${formatFixed(m.trainAcc, 3)}, test acc ${formatFixed(m.testAcc, 3)}`
-  );
 }
 
 /** Where an epoch stands after some batches: what a mid-epoch checkpoint saves to resume exactly. */
@@ -97,7 +89,7 @@ export function startOfEpoch(): EpochPosition {
  */
 export function* epochSteps(
   net: Net,
-  trainIter: Iterable<Batch>,
+  trainIter: Iterable<TensorBatch>,
   loss: LossFn,
   updater: Updater,
   { epoch, start }: { epoch?: number; start?: EpochPosition } = {},
@@ -133,7 +125,7 @@ export function* epochSteps(
  */
 export function trainEpochCh3(
   net: Net,
-  trainIter: Iterable<Batch>,
+  trainIter: Iterable<TensorBatch>,
   loss: LossFn,
   updater: Updater,
   onBatch?: (progress: Omit<BatchProgress, 'epoch'>) => void,
@@ -143,66 +135,67 @@ export function trainEpochCh3(
   return [p.lossSum / p.examples, p.correct / p.examples, p.examples];
 }
 
+/** Default `print`: the book prints its lines on standard output. */
+const printLine = (line: string): void => console.log(line);
+
+/**
+ * The end of an epoch: test accuracy on `testIter` and the epoch's figures from position `p`. A
+ * non-finite mean training loss throws `DivergenceError`. Shared by `trainCh3` and `fit`.
+ */
+export function finishEpoch(net: Net, testIter: Iterable<TensorBatch>, epoch: number, p: EpochPosition): EpochMetrics {
+  const [trainLoss, trainAcc] = [p.lossSum / p.examples, p.correct / p.examples];
+  if (!Number.isFinite(trainLoss)) throw new DivergenceError(epoch, trainLoss);
+  const testAcc = evaluateAccuracy(net, testIter);
+  return { epoch, loss: trainLoss, trainAcc, testAcc, seconds: p.seconds, examples: p.examples, numTensors: tf.memory().numTensors };
+}
+
+/** The updater `trainCh3` options choose: the Trainer, or the scratch `sgd` on `params` at `lr`. */
+export function updaterOf(options: Pick<TrainCh3Options, 'params' | 'lr' | 'trainer'>): Updater {
+  const { params, lr, trainer } = options;
+  if (trainer !== undefined) return trainer;
+  if (params !== undefined && lr !== undefined) return { step: (n) => sgd(params, lr, n) };
+  throw new ConfigError('trainCh3 needs either options.trainer or both options.params and options.lr.');
+}
+
+/** Checks the epoch count and nominal batch size the book's loops take. */
+export function checkEpochsAndBatchSize(numEpochs: number, batchSize: number): void {
+  assert(Number.isInteger(numEpochs) && numEpochs >= 1, () => `Expected numEpochs to be a positive integer, but got ${numEpochs}.`);
+  assert(Number.isInteger(batchSize) && batchSize >= 1, () => `Expected batchSize to be a positive integer, but got ${batchSize}.`);
+}
+
 /**
  * Trains for `numEpochs`, printing the book's line after each; returns every epoch's figures.
  * `batchSize` is the nominal size (the scratch `sgd` is given each batch's actual size). Mirrors
  * d2l's train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size, params, lr, trainer).
+ * Synchronous, as the book's; `fit` (src/core/fit) is the same step in an async loop with callbacks.
  */
 export function trainCh3(
   net: Net,
-  trainIter: Iterable<Batch>,
-  testIter: Iterable<Batch>,
+  trainIter: Iterable<TensorBatch>,
+  testIter: Iterable<TensorBatch>,
   loss: LossFn,
   numEpochs: number,
   batchSize: number,
   options: TrainCh3Options = {},
 ): EpochMetrics[] {
-  const { updater, finish } = epochRunner(net, testIter, numEpochs, batchSize, options);
+  checkEpochsAndBatchSize(numEpochs, batchSize);
+  const updater = updaterOf(options);
+  const { logger = silentLogger, print = printLine } = options;
   const history: EpochMetrics[] = [];
   for (let epoch = 1; epoch <= numEpochs; epoch++) {
     let p: EpochPosition | undefined;
     for (p of epochSteps(net, trainIter, loss, updater, { epoch })) options.onBatch?.({ ...p, epoch });
-    const metrics = finish(epoch, p ?? startOfEpoch());
+    const metrics = finishEpoch(net, testIter, epoch, p ?? startOfEpoch());
+    print(formatEpoch(metrics));
+    logger.info({ ...metrics, examplesPerSec: metrics.examples / metrics.seconds }, 'epoch done');
     history.push(metrics);
     options.onEpoch?.(metrics);
   }
   return history;
 }
 
-/**
- * Checks `trainCh3`'s arguments; returns the updater and `finish(epoch, position)`, which evaluates,
- * prints the book's line, logs, and returns the epoch's figures. Shared by `trainCh3` and `trainCh3Async`.
- */
-export function epochRunner(
-  net: Net,
-  testIter: Iterable<Batch>,
-  numEpochs: number,
-  batchSize: number,
-  options: Pick<TrainCh3Options, 'params' | 'lr' | 'trainer' | 'logger' | 'print'>,
-): { updater: Updater; finish: (epoch: number, p: EpochPosition) => EpochMetrics } {
-  const { params, lr, trainer, logger = silentLogger } = options;
-  const print = options.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
-  assert(Number.isInteger(numEpochs) && numEpochs >= 1, () => `Expected numEpochs to be a positive integer, but got ${numEpochs}.`);
-  assert(Number.isInteger(batchSize) && batchSize >= 1, () => `Expected batchSize to be a positive integer, but got ${batchSize}.`);
-  let updater: Updater;
-  if (trainer !== undefined) updater = trainer;
-  else if (params !== undefined && lr !== undefined) updater = { step: (n) => sgd(params, lr, n) };
-  else throw new ConfigError('trainCh3 needs either options.trainer or both options.params and options.lr.');
-
-  const finish = (epoch: number, p: EpochPosition): EpochMetrics => {
-    const [trainLoss, trainAcc] = [p.lossSum / p.examples, p.correct / p.examples];
-    if (!Number.isFinite(trainLoss)) throw new DivergenceError(epoch, trainLoss);
-    const testAcc = evaluateAccuracy(net, testIter);
-    const metrics = { epoch, loss: trainLoss, trainAcc, testAcc, seconds: p.seconds, examples: p.examples, numTensors: tf.memory().numTensors };
-    print(formatEpoch(metrics));
-    logger.info({ ...metrics, examplesPerSec: p.examples / p.seconds }, 'epoch done');
-    return metrics;
-  };
-  return { updater, finish };
-}
-
 /** d2l's closing figure: training examples per second over all epochs (evaluation excluded). */
-export function examplesPerSecond(history: EpochMetrics[]): number {
+export function examplesPerSecond(history: readonly EpochMetrics[]): number {
   const examples = history.reduce((a, m) => a + m.examples, 0);
   const seconds = history.reduce((a, m) => a + m.seconds, 0);
   return examples / seconds;

@@ -1,20 +1,16 @@
 /**
  * Reuse of the float32 arrays minibatches are built in. A fresh 800 KB array per batch costs more than
  * filling it (the memory is zeroed, and on these machines each new page faults); a pool keeps a few
- * arrays and lends them again once no tensor can see them:
- * - `wasm` copies an array into its own memory when a tensor is made: the array is free at once.
- * - `blas` keeps the array as the tensor's storage: it comes back once the backend has released that
- *   storage (every tensor sharing it disposed). Meanwhile the backend hands out copies of it
- *   (`dataSync`, `data`, views made by `slice`), so nothing outside can hold it when it is reused.
- * - Any other backend keeps arrays this pool cannot track: they are not reused.
+ * arrays and lends them again once no tensor can see them, as the active backend's `BatchArrays`
+ * entry tells (see backend/batch-arrays.ts). Without an entry, arrays are not reused.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { MathBackendBlas } from '../../node/backend/blas/backend.js';
+import { batchArraysFor } from '../backend/batch-arrays.js';
+import { tf } from '../backend/tf.js';
 
 interface Lent {
   values: Float32Array;
-  dataId: tf.DataId;
-  backend: MathBackendBlas;
+  /** Whether a tensor still holds `values`. */
+  held: () => boolean;
 }
 
 export class Float32Pool {
@@ -22,7 +18,10 @@ export class Float32Pool {
   private lent: Lent[] = [];
 
   /** At most `maxFree` idle arrays are kept, and at most `maxLent` lent ones are watched. */
-  constructor(private readonly maxFree = 4, private readonly maxLent = 8) {}
+  constructor(
+    private readonly maxFree = 4,
+    private readonly maxLent = 8,
+  ) {}
 
   /** An array of `length` values, reused when one is free (its contents are stale: overwrite them all). */
   take(length: number): Float32Array {
@@ -35,12 +34,13 @@ export class Float32Pool {
   /** A float32 tensor of `values` (an array from `take`, not used afterwards by the caller). */
   tensor<R extends tf.Rank>(values: Float32Array, shape: tf.ShapeMap[R]): tf.Tensor<R> {
     const t = tf.tensor(values, shape, 'float32') as tf.Tensor<R>;
-    const backend = tf.engine().backend;
-    if (tf.getBackend() === 'wasm') {
+    const arrays = batchArraysFor(tf.getBackend());
+    if (arrays === undefined) return t;
+    const held = arrays.adopt(values, t);
+    if (held === null) {
       this.give(values);
-    } else if (backend instanceof MathBackendBlas) {
-      backend.lend(values);
-      this.lent.push({ values, dataId: t.dataId, backend });
+    } else {
+      this.lent.push({ values, held });
       if (this.lent.length > this.maxLent) this.lent.shift(); // never disposed: left to the collector
     }
     return t;
@@ -50,7 +50,7 @@ export class Float32Pool {
     if (this.lent.length === 0) return;
     const still: Lent[] = [];
     for (const l of this.lent) {
-      if (l.backend.holds(l.dataId)) still.push(l);
+      if (l.held()) still.push(l);
       else this.give(l.values);
     }
     this.lent = still;

@@ -3,9 +3,8 @@
  * the one function that decides whether a file's bytes are the official content. Facts for
  * Fashion-MNIST come from ../shared/DATA.md; MNIST's from torchvision's pinned archive MD5 sums.
  */
-import { createHash } from 'node:crypto';
 import { ChecksumError, ConfigError, IdxFormatError } from '../errors.js';
-import { parseIdx } from './idx.js';
+import { isGzip, parseIdx } from './idx.js';
 
 /**
  * One file as served (`.gz` name) and its decompressed length. It is verified by the SHA-256 of its
@@ -126,7 +125,8 @@ export function allFiles(info: DatasetInfo): IdxFileInfo[] {
   return [info.files.train.images, info.files.train.labels, info.files.test.images, info.files.test.labels];
 }
 
-const hexDigest = (algorithm: string, bytes: Uint8Array): string => createHash(algorithm).update(bytes).digest('hex');
+/** A digest as lowercase hex, supplied by the platform (Node's crypto, say): verification stays here, hashing there. */
+export type Digest = (algorithm: 'sha256' | 'md5', bytes: Uint8Array) => string;
 
 /**
  * Throws unless a file is the official content of `info`. `stored` is the file's bytes as on disk
@@ -135,15 +135,14 @@ const hexDigest = (algorithm: string, bytes: Uint8Array): string => createHash(a
  * (`ChecksumError`), then the decompressed length and the IDX header (`IdxFormatError`); a plain copy of
  * an `md5` entry can only be checked by length and structure.
  */
-export function verifyIdxFile(stored: Uint8Array, content: Uint8Array, info: IdxFileInfo, file: string): void {
+export function verifyIdxFile(stored: Uint8Array, content: Uint8Array, info: IdxFileInfo, file: string, digest: Digest): void {
   if (info.sha256 !== undefined) {
-    const actual = hexDigest('sha256', content);
+    const actual = digest('sha256', content);
     if (actual !== info.sha256) throw new ChecksumError(file, info.sha256, actual);
     return;
   }
-  const gzipped = stored.length >= 2 && stored[0] === 0x1f && stored[1] === 0x8b;
-  if (gzipped) {
-    const actual = hexDigest('md5', stored);
+  if (isGzip(stored)) {
+    const actual = digest('md5', stored);
     if (actual !== info.md5) throw new ChecksumError(file, info.md5, actual, { algorithm: 'md5 of the .gz archive' });
   }
   if (content.length !== info.bytes) {

@@ -3,13 +3,13 @@
  * images of 10 clothing classes, in MNIST's IDX files. D2L §3.5 image-classification-dataset.
  * Facts (file names, sizes, digests, class names) come from ../shared/DATA.md.
  */
-import { open, stat } from 'node:fs/promises';
-import * as path from 'node:path';
-import { assert, DataNotFoundError, IdxFormatError } from '../errors.js';
+import { assert, IdxFormatError } from '../errors.js';
+import { adapter } from '../platform.js';
+import type { DataStoreOptions } from '../platform.js';
 import type { ArrayDataset } from './dataset.js';
-import type { DatasetInfo, IdxFileInfo } from './datasets.js';
-import { FASHION_MNIST, FASHION_MNIST_CLASSES, verifyIdxFile } from './datasets.js';
-import { gunzipIfCompressedAsync, readImages, readLabels } from './idx.js';
+import type { DatasetInfo } from './datasets.js';
+import { FASHION_MNIST, FASHION_MNIST_CLASSES } from './datasets.js';
+import { readImages, readLabels } from './idx.js';
 
 export { FASHION_MNIST_CLASSES, FASHION_MNIST_FILES } from './datasets.js';
 export type { IdxFileInfo } from './datasets.js';
@@ -28,109 +28,22 @@ export function getFashionMnistLabels(labels: ArrayLike<number>): string[] {
   });
 }
 
-/** `SOFTMAX_DATA_DIR` if set, else the `datasets/fashion-mnist` this package ships (from src/ or dist/). */
-export function defaultDataDir(): string {
-  return process.env['SOFTMAX_DATA_DIR'] || path.resolve(__dirname, '../../../datasets/fashion-mnist');
-}
-
-/** `pending`'s value, or undefined if it failed because the path does not exist. */
 /**
- * The whole file, read with one request for all of it. (`readFile` reads in 512 KB pieces, each
- * waiting for a turn of this thread's event loop: slow to finish while the thread is busy elsewhere,
- * e.g. loading modules; one request runs to the end on libuv's threads meanwhile.)
+ * One split of a 28 × 28 IDX data set from its two decompressed files (named `imageFile` and
+ * `labelFile` in errors). Output: `images` uint8 `[count · 784]` (row-major 28 × 28), `labels` uint8
+ * `[count]` in 0..classes−1. Throws `IdxFormatError` (bad structure, labels out of range, counts differ).
  */
-async function readWhole(file: string): Promise<Buffer> {
-  const handle = await open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    if (size === 0) return await handle.readFile(); // not a regular file (a pipe, say): size unknown
-    const buffer = Buffer.allocUnsafe(size);
-    let done = 0;
-    while (done < size) {
-      const { bytesRead } = await handle.read(buffer, done, size - done, done);
-      if (bytesRead === 0) break; // the file shrank while being read
-      done += bytesRead;
-    }
-    return done === size ? buffer : buffer.subarray(0, done);
-  } finally {
-    await handle.close();
+export function splitFromIdx(
+  images: { file: string; bytes: Uint8Array },
+  labels: { file: string; bytes: Uint8Array },
+  dataset: DatasetInfo = FASHION_MNIST,
+): ArrayDataset {
+  const { count, pixels } = readImages(images.bytes, images.file, { rows: IMAGE_ROWS, cols: IMAGE_COLS });
+  const labelValues = readLabels(labels.bytes, labels.file, dataset.classes.length);
+  if (labelValues.length !== count) {
+    throw new IdxFormatError(images.file, `holds ${count} images but ${labels.file} holds ${labelValues.length} labels: expected equal counts`);
   }
-}
-
-function unlessMissing<T>(pending: Promise<T>): Promise<T | undefined> {
-  return pending.catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
-    throw err;
-  });
-}
-
-async function assertDirectory(root: string, dataset: DatasetInfo): Promise<void> {
-  const info = await unlessMissing(stat(root));
-  if (!info?.isDirectory()) {
-    throw new DataNotFoundError(
-      `${dataset.title} directory ${root} does not exist or is not a directory. ${dataset.howToGet}`,
-    );
-  }
-}
-
-/**
- * Reads `info.file` (gzipped) or, failing that, its decompressed name from `root`, and returns the
- * decompressed bytes; with `verify`, only if they are the official content (`verifyIdxFile`).
- * Throws `DataNotFoundError` (neither name exists), `ChecksumError` or `IdxFormatError`.
- */
-export async function readIdxFile(
-  root: string,
-  info: IdxFileInfo,
-  { verify = true, dataset = FASHION_MNIST }: { verify?: boolean; dataset?: DatasetInfo } = {},
-): Promise<{ file: string; bytes: Uint8Array }> {
-  const names = [info.file, info.file.replace(/\.gz$/, '')];
-  for (const name of names) {
-    const file = path.join(root, name);
-    const stored = await unlessMissing(readWhole(file));
-    if (stored === undefined) continue;
-    const bytes = await gunzipIfCompressedAsync(stored, file);
-    if (verify) verifyIdxFile(stored, bytes, info, file);
-    return { file, bytes };
-  }
-  throw new DataNotFoundError(
-    `${dataset.title} file not found: ${root} has neither ${names.join(' nor ')}. ${dataset.howToGet}`,
-  );
-}
-
-/**
- * Reads one split of Fashion-MNIST (or another 28 × 28 IDX data set: `dataset`, e.g. `MNIST`) from
- * `root`, accepting `name.gz` or the plain `name` of each file.
- *
- * Output: `images` uint8 `[count · 784]` (row-major 28 × 28), `labels` uint8 `[count]` in 0..9.
- * With `verify` (the default), each file must be the official content (`verifyIdxFile`): for
- * Fashion-MNIST, the SHA-256 of each decompressed file must match `FASHION_MNIST_FILES`.
- * Throws `DataNotFoundError` (no directory or file), `ChecksumError`, or `IdxFormatError`.
- * Mirrors the reading half of gluon.data.vision.FashionMNIST; D2L §3.5.
- */
-export async function readFashionMnist(
-  root: string,
-  { train, verify = true, dataset = FASHION_MNIST }: { train: boolean; verify?: boolean; dataset?: DatasetInfo },
-): Promise<ArrayDataset> {
-  await assertDirectory(root, dataset);
-  const split = dataset.files[train ? 'train' : 'test'];
-  // Read both at once, but report a failure of the images file before one of the labels file, so
-  // the error does not depend on which read finished first.
-  const [images, labelsRead] = await Promise.allSettled([
-    readIdxFile(root, split.images, { verify, dataset }),
-    readIdxFile(root, split.labels, { verify, dataset }),
-  ]);
-  if (images.status === 'rejected') throw images.reason;
-  if (labelsRead.status === 'rejected') throw labelsRead.reason;
-  const [imageFile, labelFile] = [images.value, labelsRead.value];
-  const { count, pixels } = readImages(imageFile.bytes, imageFile.file, { rows: IMAGE_ROWS, cols: IMAGE_COLS });
-  const labels = readLabels(labelFile.bytes, labelFile.file, dataset.classes.length);
-  if (labels.length !== count) {
-    throw new IdxFormatError(
-      imageFile.file,
-      `holds ${count} images but ${labelFile.file} holds ${labels.length} labels: expected equal counts`,
-    );
-  }
-  return { images: pixels, labels, count, featureSize: IMAGE_SIZE };
+  return { images: pixels, labels: labelValues, count, featureSize: IMAGE_SIZE };
 }
 
 /** One example: a view of the image's 784 uint8 pixels (row-major 28 × 28) and its label. */
@@ -142,12 +55,8 @@ export interface FashionMnistItem {
 /** Maps an example before `get` returns it, as Gluon's `transform(data, label)`. */
 export type Transform<T> = (image: Uint8Array, label: number) => T;
 
-export interface FashionMnistOptions {
-  /** Directory of the four files; default `defaultDataDir()`. */
-  root?: string;
+export interface FashionMnistOptions extends DataStoreOptions {
   train?: boolean;
-  /** Check each file's SHA-256 (default true). */
-  verify?: boolean;
 }
 
 const toItem: Transform<FashionMnistItem> = (image, label) => ({ image, label });
@@ -158,7 +67,8 @@ const toItem: Transform<FashionMnistItem> = (image, label) => ({ image, label })
  * Output of `get(i)`: `transform(image, label)`, by default `{ image, label }` with `image` a uint8
  * view of 784 pixels and `label` in 0..9.
  * Mirrors gluon.data.vision.FashionMNIST(root, train, transform). Deviations: items are flat `[784]`
- * views, not `[28, 28, 1]` arrays; loading is async (`await FashionMNIST.load(...)`); a `DataLoader`
+ * views, not `[28, 28, 1]` arrays; loading is async (`await FashionMNIST.load(...)`) and goes through
+ * the platform's data store, which looks where `loadFashionMnist` looks; a `DataLoader`
  * reads `images`/`labels` directly (scaling to [0, 1] as ToTensor does), so `transform` affects `get` only.
  */
 export class FashionMNIST<T = FashionMnistItem> implements ArrayDataset {
@@ -178,8 +88,9 @@ export class FashionMNIST<T = FashionMnistItem> implements ArrayDataset {
   static async load<T>(
     options: FashionMnistOptions & { transform?: Transform<T> } = {},
   ): Promise<FashionMNIST<T> | FashionMNIST> {
-    const { root = defaultDataDir(), train = true, verify = true, transform } = options;
-    const data = await readFashionMnist(root, { train, verify });
+    const { train = true, transform, ...storeOptions } = options;
+    const splits = await adapter('data', 'FashionMNIST.load').loadSplits(FASHION_MNIST, storeOptions);
+    const data = train ? splits.train : splits.test;
     return transform === undefined ? new FashionMNIST(data, toItem) : new FashionMNIST(data, transform);
   }
 

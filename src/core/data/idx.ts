@@ -6,8 +6,6 @@
  * The parser is strict: every length is checked against the header before anything is allocated or
  * read, so a cut or padded file fails with a message that names the file and both numbers.
  */
-import { promisify } from 'node:util';
-import { gunzip, gunzipSync } from 'node:zlib';
 import { assert, IdxFormatError } from '../errors.js';
 
 /** A parsed IDX file: its dimensions and a view of exactly its payload. */
@@ -27,6 +25,9 @@ export interface IdxImages {
 /** Upper bound on a decompressed file (Fashion-MNIST's largest is 47,040,016 bytes); stops gzip bombs. */
 export const MAX_IDX_BYTES = 128 * 1024 * 1024;
 
+/** Whether `bytes` start with the gzip magic `1f 8b` (the platform decompresses; see src/node/data/gunzip.ts). */
+export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
 const UNSIGNED_BYTE = 0x08;
 const TYPE_NAMES: Readonly<Record<number, string>> = {
   0x08: 'unsigned byte',
@@ -42,70 +43,18 @@ const hex = (n: number, digits: number): string => `0x${n.toString(16).padStart(
 const shape = (dims: readonly number[]): string => `[${dims.join(', ')}]`;
 
 /**
- * Returns `bytes` unchanged, or their gunzipped content if they start with the gzip magic `1f 8b`.
- * A corrupt or cut stream, or one that inflates past `maxBytes`, throws `IdxFormatError`.
- */
-export function gunzipIfCompressed(bytes: Uint8Array, file: string, maxBytes = MAX_IDX_BYTES): Uint8Array {
-  if (!isGzip(bytes)) return bytes;
-  try {
-    return gunzipSync(bytes, gunzipOptions(bytes, maxBytes));
-  } catch (err) {
-    throw gunzipError(err, file, maxBytes);
-  }
-}
-
-/** `gunzipIfCompressed` on a thread of libuv's pool (several files decompress at once, off this thread). */
-export async function gunzipIfCompressedAsync(bytes: Uint8Array, file: string, maxBytes = MAX_IDX_BYTES): Promise<Uint8Array> {
-  if (!isGzip(bytes)) return bytes;
-  try {
-    return await gunzipAsync(bytes, gunzipOptions(bytes, maxBytes));
-  } catch (err) {
-    throw gunzipError(err, file, maxBytes);
-  }
-}
-
-const gunzipAsync = promisify(gunzip);
-
-const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-
-/**
- * zlib writes its output in chunks and then copies them into one buffer. A gzip file ends with its
- * content's size (mod 2^32): one chunk that large holds it all, with no copy. The size is only a hint
- * (a damaged file may lie), so the chunk is capped by what the compressed bytes could expand to
- * (deflate's best ratio is about 1032:1) and by `maxBytes`.
- */
-function gunzipOptions(bytes: Uint8Array, maxBytes: number): { maxOutputLength: number; chunkSize?: number } {
-  const options = { maxOutputLength: maxBytes };
-  if (bytes.length < 18) return options;
-  const stated = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(bytes.length - 4, true);
-  const chunkSize = Math.min(stated + 1, bytes.length * 1032, maxBytes + 1);
-  return chunkSize > 64 * 1024 ? { ...options, chunkSize } : options;
-}
-
-function gunzipError(err: unknown, file: string, maxBytes: number): IdxFormatError {
-  const code = (err as NodeJS.ErrnoException).code;
-  return new IdxFormatError(
-    file,
-    code === 'ERR_BUFFER_TOO_LARGE'
-      ? `decompresses to more than ${maxBytes} bytes, the most an IDX file may have here`
-      : `corrupt gzip stream (${(err as Error).message}): expected a complete gzip file`,
-    { cause: err },
-  );
-}
-
-/**
- * Parses an IDX file of unsigned bytes, gzipped or plain.
+ * Parses an IDX file of unsigned bytes (decompressed: a gzipped file is refused with a message saying so).
  *
  * Inputs: the file's bytes; `file` names it in error messages.
  * Output: `{ dims, data }` with `data` a view of the `dims.reduce(×)` payload bytes.
  * Throws `IdxFormatError` on a bad magic, a type other than 0x08, 0 or more than 3 dimensions, or a
  * payload that is shorter (truncated) or longer (trailing bytes) than the header says.
  */
-export function parseIdx(bytes: Uint8Array, file: string, options: { maxBytes?: number } = {}): Idx {
-  const raw = gunzipIfCompressed(bytes, file, options.maxBytes);
+export function parseIdx(raw: Uint8Array, file: string): Idx {
   const fail = (problem: string): never => {
     throw new IdxFormatError(file, problem);
   };
+  if (isGzip(raw)) fail('is gzip-compressed: decompress it before parsing');
   if (raw.length < 4) fail(`too short for an IDX header: ${raw.length} bytes, expected at least 4`);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const magic = view.getUint32(0);

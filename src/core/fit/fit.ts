@@ -1,63 +1,64 @@
 /**
- * `trainCh3` for long runs: awaits `onEpoch` between epochs (plots, metrics, checkpoints), yields to the
- * event loop after every batch so a signal handler can ask it to stop, and can start in the middle of
- * a run (after a checkpoint) instead of at epoch 1.
+ * The async fit loop: the book's training step (`epochSteps`, the one `trainCh3` runs) in epochs,
+ * with callbacks between batches and epochs, a start in the middle of a run (after a checkpoint), and
+ * a stop a callback asks for. Keras' `fit(initial_epoch=...)` and Lightning's loop, on D2L §3.6.
  */
-import type { Batch, Net } from '../d2l/evaluate.js';
-import type { EpochMetrics, EpochPosition, LossFn, TrainCh3Options } from '../d2l/train.js';
-import { epochRunner, epochSteps, startOfEpoch } from '../d2l/train.js';
+import type { TensorBatch, Net } from '../d2l/evaluate.js';
+import type { EpochMetrics, EpochPosition, LossFn, Updater } from '../d2l/train.js';
+import { checkEpochsAndBatchSize, epochSteps, finishEpoch, startOfEpoch } from '../d2l/train.js';
+import { yieldToEventLoop } from '../platform.js';
+import type { Callback, FitControl, History } from './callbacks.js';
+import { each } from './callbacks.js';
 
-/** Where to start: the first epoch to run, and how far into it the run already is (mid-epoch resume). */
-export interface StartAt {
-  epoch: number;
-  position?: EpochPosition | undefined;
+export interface FitOptions {
+  epochs: number;
+  /** The nominal batch size (checked; the updater is given each batch's actual size). */
+  batchSize: number;
+  updater: Updater;
+  callbacks?: readonly Callback[];
+  /** The first epoch to run (default 1); the caller has positioned `trainIter` to match. */
+  initialEpoch?: number;
+  /** How far into `initialEpoch` the run already is (a mid-epoch checkpoint). */
+  initialPosition?: EpochPosition | undefined;
+  /** The epochs already done (from a checkpoint): reported to `onEpochEnd` as replayed, first. */
+  initialHistory?: readonly EpochMetrics[];
 }
-
-export interface TrainCh3AsyncOptions extends Omit<TrainCh3Options, 'onEpoch'> {
-  onEpoch?: (metrics: EpochMetrics) => void | Promise<void>;
-  /** Default: epoch 1 from its start. The caller has positioned the training iterator to match. */
-  startAt?: StartAt;
-  /** Checked after every batch: once it is aborted, the current batch is the last one. */
-  signal?: AbortSignal | undefined;
-  /** Called once when `signal` stopped training, with the epoch in progress and its position. */
-  onStop?: (epoch: number, position: EpochPosition) => void | Promise<void>;
-}
-
-const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Trains epochs `startAt.epoch..numEpochs` as `trainCh3`; returns the figures of the epochs it ran.
- * When `signal` aborts, it finishes the current batch, awaits `onStop` and returns early.
+ * Trains epochs `initialEpoch..epochs` of `net`; returns the history (the replayed epochs and the new
+ * ones) and, when a callback set `stopTraining`, where it stopped. Lets the event loop run after
+ * every batch, so a stop request (a signal) is seen at the next batch boundary.
  */
-export async function trainCh3Async(
-  net: Net,
-  trainIter: Iterable<Batch>,
-  testIter: Iterable<Batch>,
-  loss: LossFn,
-  numEpochs: number,
-  batchSize: number,
-  options: TrainCh3AsyncOptions = {},
-): Promise<EpochMetrics[]> {
-  const { updater, finish } = epochRunner(net, testIter, numEpochs, batchSize, options);
-  const { startAt = { epoch: 1 }, signal, onBatch } = options;
-  const history: EpochMetrics[] = [];
-  for (let epoch = startAt.epoch; epoch <= numEpochs; epoch++) {
-    let p = (epoch === startAt.epoch ? startAt.position : undefined) ?? startOfEpoch();
-    if (signal?.aborted) {
-      await options.onStop?.(epoch, p);
-      return history;
+export async function fit(net: Net, trainIter: Iterable<TensorBatch>, testIter: Iterable<TensorBatch>, loss: LossFn, options: FitOptions): Promise<History> {
+  const { epochs, batchSize, updater, callbacks = [], initialEpoch = 1, initialPosition, initialHistory = [] } = options;
+  checkEpochsAndBatchSize(epochs, batchSize);
+  const control: FitControl = { stopTraining: false };
+  const history: History = { epochs: [] };
+  await each(callbacks, 'onTrainBegin', control);
+  for (const m of initialHistory) {
+    history.epochs.push(m);
+    await each(callbacks, 'onEpochEnd', m, { replayed: true }, control);
+  }
+  for (let epoch = initialEpoch; epoch <= epochs; epoch++) {
+    let p = (epoch === initialEpoch ? initialPosition : undefined) ?? startOfEpoch();
+    if (control.stopTraining) {
+      history.stopped = { epoch, position: p };
+      break;
     }
     for (p of epochSteps(net, trainIter, loss, updater, { epoch, start: p })) {
-      onBatch?.({ ...p, epoch });
-      await nextTick(); // lets a SIGINT handler run between batches
-      if (signal?.aborted) {
-        await options.onStop?.(epoch, p);
-        return history;
-      }
+      await each(callbacks, 'onBatchEnd', { ...p, epoch }, control);
+      await yieldToEventLoop();
+      if (control.stopTraining) break;
     }
-    const metrics = finish(epoch, p);
-    history.push(metrics);
-    await options.onEpoch?.(metrics);
+    if (control.stopTraining) {
+      // Stopped after a batch: the epoch stays unfinished (a resumed run finishes it).
+      history.stopped = { epoch, position: p };
+      break;
+    }
+    const metrics = finishEpoch(net, testIter, epoch, p);
+    history.epochs.push(metrics);
+    await each(callbacks, 'onEpochEnd', metrics, { replayed: false }, control);
   }
+  await each(callbacks, 'onTrainEnd', history);
   return history;
 }

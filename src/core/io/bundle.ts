@@ -3,13 +3,10 @@
  * JSON manifest (`model.json`) and one binary file (`weights.bin`) holding named float32 arrays,
  * little-endian, concatenated in manifest order. The manifest records each array's name, shape,
  * dtype and byte range, and the SHA-256 of the binary file, so a reader can tell a truncated or
- * altered file from a good one before using a byte of it. Writing is atomic (see `writeDirAtomic`).
+ * altered file from a good one before using a byte of it. This module encodes and decodes the bytes;
+ * a platform's `BundleStore` (src/node/bundle-files.ts in Node) writes and reads them, atomically.
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import { ModelFormatError } from '../errors.js';
-import { writeDirAtomic } from '../../node/atomic.js';
 
 export const MANIFEST_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
@@ -43,7 +40,8 @@ export interface BundleHeader {
 /** A manifest: the header plus whatever the writer adds (architecture, class names, metrics...). */
 export type Manifest<M extends object> = BundleHeader & M;
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+/** A SHA-256 as lowercase hex, supplied by the platform (Node's crypto, say). */
+export type Sha256 = (bytes: Uint8Array) => string;
 
 /** Concatenates the arrays as little-endian float32 and describes them. */
 function pack(arrays: readonly NamedArray[]): { bin: Uint8Array; entries: ArrayEntry[] } {
@@ -63,10 +61,15 @@ function pack(arrays: readonly NamedArray[]): { bin: Uint8Array; entries: ArrayE
 }
 
 /**
- * Writes `arrays` and a manifest (`meta` plus the header) to directory `dir`, replacing it atomically.
- * Throws `OutputError` when `dir` cannot be written; a previous bundle there stays intact then.
+ * The files of a bundle holding `arrays`: the manifest (`meta` plus the header) and the binary file.
+ * A platform's store writes them, replacing a previous bundle atomically.
  */
-export async function writeBundle<M extends object>(dir: string, kind: string, meta: M, arrays: readonly NamedArray[]): Promise<Manifest<M>> {
+export function encodeBundle<M extends object>(
+  kind: string,
+  meta: M,
+  arrays: readonly NamedArray[],
+  sha256: Sha256,
+): { manifest: Manifest<M>; files: { [MANIFEST_FILE]: string; [WEIGHTS_FILE]: Uint8Array } } {
   const { bin, entries } = pack(arrays);
   const header: BundleHeader = {
     format: 'softmax',
@@ -75,8 +78,7 @@ export async function writeBundle<M extends object>(dir: string, kind: string, m
     weights: { file: WEIGHTS_FILE, byteLength: bin.length, sha256: sha256(bin), arrays: entries },
   };
   const manifest = { ...meta, ...header };
-  await writeDirAtomic(dir, { [MANIFEST_FILE]: `${JSON.stringify(manifest, null, 2)}\n`, [WEIGHTS_FILE]: bin });
-  return manifest;
+  return { manifest, files: { [MANIFEST_FILE]: `${JSON.stringify(manifest, null, 2)}\n`, [WEIGHTS_FILE]: bin } };
 }
 
 type Json = Record<string, unknown>;
@@ -103,42 +105,34 @@ function checkHeader(manifest: Json, file: string, kind: string): BundleHeader {
   }
   const { file: name, arrays } = weights as Json;
   // Only a file beside the manifest: a manifest must not make the reader open arbitrary paths.
-  if (typeof name !== 'string' || name !== path.basename(name) || name === '..' || name === '.' || name === '') fail(`the weights file name ${JSON.stringify(name)} is not a plain file name`);
+  if (typeof name !== 'string' || /[/\\]/.test(name) || name === '..' || name === '.' || name === '') fail(`the weights file name ${JSON.stringify(name)} is not a plain file name`);
   (arrays as unknown[]).forEach((e, i) => {
     if (!isEntry(e)) fail(`array entry ${i} is malformed (expected name, shape of non-negative integers, dtype, byteOffset, byteLength)`);
   });
   return manifest as unknown as BundleHeader;
 }
 
-/** Reads a file of the bundle; a missing or unreadable one is a `ModelFormatError`. */
-async function readPart(file: string, what: string): Promise<Buffer> {
+/**
+ * The manifest of a bundle of `kind` from its text; `file` names it in errors. Checks every header
+ * field a reader relies on; throws `ModelFormatError` for anything else (not JSON, not ours, another kind).
+ */
+export function decodeManifest<M extends object>(text: string, file: string, kind: string): Manifest<M> {
+  let parsed: unknown;
   try {
-    return await readFile(file);
+    parsed = JSON.parse(text);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' || code === 'ENOTDIR' ? `no such ${what}` : `cannot read the ${what} (${code ?? String(err)})`;
-    throw new ModelFormatError(file, problem, { cause: err });
+    throw new ModelFormatError(file, `not valid JSON (${(err as Error).message}); the file is truncated or not a manifest`, { cause: err });
   }
+  if (!isObject(parsed)) throw new ModelFormatError(file, 'not a JSON object; not a softmax manifest');
+  checkHeader(parsed, file, kind);
+  return parsed as unknown as Manifest<M>;
 }
 
 /**
- * Reads a bundle written by `writeBundle` with the given `kind`. Checks the manifest, the binary
- * file's length and SHA-256 and every array's byte range, and returns the manifest and the arrays by
- * name. Throws `ModelFormatError` for a missing, truncated, altered or foreign directory.
+ * The arrays of a bundle by name from its binary file `bin` (named `binFile` in errors). Checks the
+ * length and SHA-256 the manifest records and every array's byte range; throws `ModelFormatError`.
  */
-export async function readBundle<M extends object>(dir: string, kind: string): Promise<{ manifest: Manifest<M>; arrays: Map<string, NamedArray> }> {
-  const manifestFile = path.join(dir, MANIFEST_FILE);
-  const text = await readPart(manifestFile, `${kind} manifest (expected a directory written by softmax holding ${MANIFEST_FILE})`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text.toString('utf8'));
-  } catch (err) {
-    throw new ModelFormatError(manifestFile, `not valid JSON (${(err as Error).message}); the file is truncated or not a manifest`, { cause: err });
-  }
-  if (!isObject(parsed)) throw new ModelFormatError(manifestFile, 'not a JSON object; not a softmax manifest');
-  const header = checkHeader(parsed, manifestFile, kind);
-  const binFile = path.join(dir, header.weights.file);
-  const bin = await readPart(binFile, 'weights file');
+export function decodeWeights(header: BundleHeader, bin: Uint8Array, sha256: Sha256, binFile: string, manifestFile: string): Map<string, NamedArray> {
   if (bin.length !== header.weights.byteLength) {
     throw new ModelFormatError(binFile, `holds ${bin.length} bytes, the manifest says ${header.weights.byteLength}: the file is truncated or from another save`);
   }
@@ -157,5 +151,5 @@ export async function readBundle<M extends object>(dir: string, kind: string): P
     for (let i = 0; i < size; i++) data[i] = view.getFloat32(e.byteOffset + i * 4, true);
     arrays.set(e.name, { name: e.name, shape: e.shape, data });
   }
-  return { manifest: parsed as unknown as Manifest<M>, arrays };
+  return arrays;
 }

@@ -1,5 +1,5 @@
 /** Base class of losses, mirroring gluon.loss.Loss: scalar `weight`, `batchAxis`, sample weighting. */
-import { tf } from '../backend/registry.js';
+import { tf } from '../backend/tf.js';
 import { ShapeError, assert } from '../errors.js';
 
 export interface LossOptions {

@@ -3,7 +3,8 @@
  * `l = -Σ_c label_c · log softmax(pred)_c` (sparse: `-log softmax(pred)[label]`), averaged over the
  * non-batch axes. Computed with `logSoftmax`, so it is stable for large logits.
  */
-import { SPARSE_SOFTMAX_CE, SPARSE_SOFTMAX_CE_GRAD, hasFusedLossKernels, tf } from '../backend/registry.js';
+import { sparseSoftmaxCrossEntropy } from '../backend/ops/sparse-softmax-ce.js';
+import { tf } from '../backend/tf.js';
 import { ShapeError, assert } from '../errors.js';
 import { Loss } from './loss.js';
 import type { LossOptions } from './loss.js';
@@ -61,11 +62,7 @@ export class SoftmaxCrossEntropyLoss extends Loss {
       const oneHot = (): tf.Tensor => (classes === 1 ? tf.ones([...expected, 1]) : tf.oneHot(indices(), classes, 1, 0, 'float32'));
       let loss: tf.Tensor;
       if (this.sparseLabel && !this.fromLogits && axis === pred.rank - 1) {
-        // The backend's fused kernels when it has them (clipping included): the composite's bits.
-        loss =
-          classes > 0 && pred.dtype === 'float32' && hasFusedLossKernels()
-            ? fusedSparseSoftmaxCrossEntropy(pred, int.rank === 1 ? int : tf.reshape(int, [-1]))
-            : sparseSoftmaxCrossEntropy(pred, oneHot());
+        loss = sparseSoftmaxCrossEntropy(pred, int, oneHot);
       } else {
         const logp = this.fromLogits ? moveAxisLast(pred, axis) : tf.logSoftmax(moveAxisLast(pred, axis));
         const target = this.sparseLabel
@@ -77,48 +74,6 @@ export class SoftmaxCrossEntropyLoss extends Loss {
       return this.meanExceptBatch(this.applyWeighting(loss, sampleWeight));
     });
   }
-}
-
-/**
- * `l = log Σ exp(z) − z[label]` over the last axis (keepdims), with z = pred − max(pred) for stability,
- * and its gradient given in one place, `(softmax(pred) − oneHot)·dl`: the same value as
- * `−pick(logSoftmax(pred), label)`, in a handful of operations instead of a tape through logSoftmax.
- */
-function sparseSoftmaxCrossEntropy(pred: tf.Tensor, oneHot: tf.Tensor): tf.Tensor {
-  // The one-hot target is a constant: closed over and saved, not an input, so it needs no gradient.
-  const f = (logits: tf.Tensor, save: tf.GradSaveFunc) => {
-    const shifted = tf.sub(logits, tf.max(logits, -1, true));
-    const e = tf.exp(shifted);
-    const s = tf.sum(e, -1, true);
-    save([e, s, oneHot]);
-    return {
-      value: tf.sub(tf.log(s), tf.sum(tf.mul(shifted, oneHot), -1, true)),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [eSaved, sSaved, oneHotSaved] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        return tf.mul(tf.sub(tf.div(eSaved, sSaved), oneHotSaved), dy);
-      },
-    };
-  };
-  return (tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor)(pred);
-}
-
-/**
- * `sparseSoftmaxCrossEntropy` as the backend's two fused kernels (`SPARSE_SOFTMAX_CE`): the loss and
- * probabilities in one, `(p − oneHot)·dl` in the other. `labels`: int32, one per row of `pred`.
- */
-function fusedSparseSoftmaxCrossEntropy(pred: tf.Tensor, labels: tf.Tensor): tf.Tensor {
-  const f = (logits: tf.Tensor, save: tf.GradSaveFunc) => {
-    const [loss, probs] = tf.engine().runKernel(SPARSE_SOFTMAX_CE, { logits, labels }, {}) as tf.Tensor[];
-    save([probs as tf.Tensor, labels]);
-    return {
-      value: loss as tf.Tensor,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [p, l] = saved as [tf.Tensor, tf.Tensor];
-        return tf.engine().runKernel(SPARSE_SOFTMAX_CE_GRAD, { probs: p, labels: l, dy }, {}) as tf.Tensor;
-      },
-    };
-  };
-  return (tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor)(pred);
 }
 
 /** Gluon's short name. */

@@ -2,10 +2,10 @@
  * Base class of layers and containers, mirroring gluon.Block: owns Parameters and child Blocks,
  * collects them under structural keys ('0.weight'), initializes and disposes them.
  */
-import type { tf } from '../backend/registry.js';
+import type { tf } from '../backend/tf.js';
 import type { Initializer } from './init.js';
 import { Uniform } from './init.js';
-import { Parameter } from './parameter.js';
+import type { Parameter } from './parameter.js';
 import type { ModelMeta } from './serialize.js';
 import { loadParameters, saveParameters } from './serialize.js';
 

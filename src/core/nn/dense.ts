@@ -2,7 +2,7 @@
  * Fully connected layer, mirroring gluon.nn.Dense: `y = act(flatten(x)·Wᵀ + b)` with W of shape
  * `[units, inUnits]`; `inUnits = 0` defers the shape (and so initialization) to the first forward.
  */
-import { tf } from '../backend/registry.js';
+import { tf } from '../backend/tf.js';
 import { ShapeError, assert } from '../errors.js';
 import { Block } from './block.js';
 import type { Initializer } from './init.js';

@@ -2,7 +2,7 @@
  * Parameter initializers, mirroring mxnet.initializer as used from Gluon. They are factories called
  * without `new` (`init.Normal(0.01)`), and draw from the global seeded generator (`random.seed`).
  */
-import { tf } from '../backend/registry.js';
+import { tf } from '../backend/tf.js';
 import { assert } from '../errors.js';
 import { nextSeed } from '../random.js';
 

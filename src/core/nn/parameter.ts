@@ -3,9 +3,10 @@
  * (0 = inferred on the first forward), initialization may be deferred until then, and `backward()`
  * publishes gradients into `grad`.
  */
-import { tf } from '../backend/registry.js';
+import { tf } from '../backend/tf.js';
 import { DeferredInitializationError, SoftmaxError, assert } from '../errors.js';
 import type { Initializer } from './init.js';
+import { warn } from '../platform.js';
 
 /** Parameters alive in this process (created and not disposed); `autograd.record` differentiates these. */
 const live = new Set<Parameter>();
@@ -66,10 +67,7 @@ export class Parameter {
    */
   initialize(defaultInit: Initializer, options: { forceReinit?: boolean } = {}): void {
     if (this.variable !== null && !options.forceReinit) {
-      process.emitWarning(
-        `Parameter '${this.name}' is already initialized, ignoring. Set forceReinit: true to re-initialize.`,
-        'SoftmaxWarning',
-      );
+      warn(`Parameter '${this.name}' is already initialized, ignoring. Set forceReinit: true to re-initialize.`);
       return;
     }
     const init = this.init ?? defaultInit;

@@ -1,5 +1,5 @@
 /** A stack of blocks applied in order, mirroring gluon.nn.Sequential. */
-import { tf } from '../backend/registry.js';
+import { tf } from '../backend/tf.js';
 import { assert } from '../errors.js';
 import { Block } from './block.js';
 

@@ -1,13 +1,12 @@
 /**
  * Saving and loading a network's parameters (gluon.Block.save_parameters / load_parameters) in the
- * bundle format of `io/bundle.ts`, with a description of the architecture so a tool can rebuild the
- * network (`io/model.ts`) without the code that built it.
+ * bundle format of `io/bundle.ts`, through the platform's bundle store, with a description of the
+ * architecture so a tool can rebuild the network (`model.ts`) without the code that built it.
  */
-import { tf } from '../backend/registry.js';
+import { tf } from '../backend/tf.js';
 import { ModelMismatchError } from '../errors.js';
 import type { NamedArray } from '../io/bundle.js';
-import { readBundle, writeBundle } from '../io/bundle.js';
-import type { Block } from './block.js';
+import { adapter } from '../platform.js';
 import type { Parameter } from './parameter.js';
 import { Zeros } from './init.js';
 
@@ -38,6 +37,11 @@ export interface ModelMeta {
   [key: string]: unknown;
 }
 
+/** What saving and loading need of a network: its parameters by structural key (a Block, or anything like it). */
+export interface ParameterOwner {
+  collectParams(): Map<string, Parameter>;
+}
+
 type DenseLike = { units: number; inUnits: number; activation?: string; bias: unknown; flatten: boolean };
 type SequentialLike = { length: number; get(i: number): unknown };
 
@@ -56,7 +60,7 @@ const denseSpec = (d: DenseLike): DenseSpec => ({
 });
 
 /** The architecture of a Sequential of Dense layers (or one Dense), else null. */
-export function describeNet(net: Block): Architecture | null {
+export function describeNet(net: unknown): Architecture | null {
   if (isDense(net)) return { type: 'Sequential', layers: [denseSpec(net)] };
   if (!isSequential(net)) return null;
   const layers: DenseSpec[] = [];
@@ -69,7 +73,7 @@ export function describeNet(net: Block): Architecture | null {
 }
 
 /** The parameters of `net` as named float32 arrays, in `collectParams` order (keys '0.weight', ...). */
-export function parameterArrays(net: Block | Map<string, Parameter>): NamedArray[] {
+export function parameterArrays(net: ParameterOwner | Map<string, Parameter>): NamedArray[] {
   const params = net instanceof Map ? net : net.collectParams();
   return [...params].map(([name, p]) => ({
     name,
@@ -83,8 +87,8 @@ export function parameterArrays(net: Block | Map<string, Parameter>): NamedArray
  * (`model.json` + `weights.bin`), atomically; `meta` adds class names, data set, metrics...
  * Mirrors Block.save_parameters; deviations: a directory, not one file, and async.
  */
-export async function saveParameters(net: Block, path: string, meta: Partial<ModelMeta> = {}): Promise<void> {
-  await writeBundle<ModelMeta>(path, 'model', { ...meta, architecture: describeNet(net) }, parameterArrays(net));
+export async function saveParameters(net: ParameterOwner, path: string, meta: Partial<ModelMeta> = {}): Promise<void> {
+  await adapter('bundles', 'saveParameters').save<ModelMeta>(path, 'model', { ...meta, architecture: describeNet(net) }, parameterArrays(net));
 }
 
 /**
@@ -94,8 +98,8 @@ export async function saveParameters(net: Block, path: string, meta: Partial<Mod
  * Uninitialized parameters are initialized. Returns the manifest. Mirrors Block.load_parameters
  * (allow_missing = ignore_extra = false).
  */
-export async function loadParameters(net: Block, path: string): Promise<ModelMeta> {
-  const { manifest, arrays } = await readBundle<ModelMeta>(path, 'model');
+export async function loadParameters(net: ParameterOwner, path: string): Promise<ModelMeta> {
+  const { manifest, arrays } = await adapter('bundles', 'loadParameters').load<ModelMeta>(path, 'model');
   setParameters(net.collectParams(), arrays, path);
   return manifest;
 }

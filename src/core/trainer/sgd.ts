@@ -7,7 +7,8 @@
  * With `clipGradient` ≥ 0, sgd clips `rescale·g` to [−c, c], adam clips `rescale·g + wd·w` (as the
  * kernels do). Callers own every returned tensor.
  */
-import { SGD_UPDATE, hasFusedSgdKernel, tf } from '../backend/registry.js';
+import { sgdUpdate as plainSgdUpdate } from '../backend/ops/sgd-update.js';
+import { tf } from '../backend/tf.js';
 
 const f32 = Math.fround;
 
@@ -35,12 +36,8 @@ export function sgdUpdate(
 ): { weight: tf.Tensor; mom?: tf.Tensor } {
   const lr = f32(h.learningRate);
   const lrWd = f32(lr * f32(h.wd));
-  const plain = mom === undefined && h.clipGradient < 0 && weight.dtype === 'float32' && grad.dtype === 'float32';
-  if (plain && hasFusedSgdKernel() && tf.util.arraysEqual(weight.shape, grad.shape)) {
-    // The backend's one-kernel sgd_update: the same bits as the operations below.
-    const attrs = { scale: f32(lr * f32(h.rescaleGrad)), decay: lrWd === 0 ? 1 : f32(1 - lrWd) };
-    return { weight: tf.engine().runKernel(SGD_UPDATE, { weight, grad }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor };
-  }
+  // MXNet's plain sgd_update (no momentum, no clipping): one op, fused where the backend has the kernel.
+  if (mom === undefined && h.clipGradient < 0) return { weight: plainSgdUpdate(weight, grad, h) };
   return tf.tidy(() => {
     const step =
       h.clipGradient >= 0 ? tf.mul(clipped(grad, h), lr) : tf.mul(grad, f32(lr * f32(h.rescaleGrad)));

@@ -3,10 +3,10 @@
  * bundle format of `io/bundle.ts`: one array per state tensor, named `<param key>.<i>` (momentum is
  * `.0`; Adam's mean and variance are `.0` and `.1`), plus each parameter's update count.
  */
-import { tf } from '../backend/registry.js';
+import { tf } from '../backend/tf.js';
 import { ModelMismatchError } from '../errors.js';
 import type { NamedArray } from '../io/bundle.js';
-import { readBundle, writeBundle } from '../io/bundle.js';
+import { adapter } from '../platform.js';
 
 /** What the Trainer keeps per parameter, as this module sees it. */
 export interface StateSlot {
@@ -39,7 +39,7 @@ export function stateArrays(optimizer: string, learningRate: number, slots: read
 /** Writes the optimizer state of `slots` to directory `path`, atomically. */
 export async function saveStates(path: string, optimizer: string, learningRate: number, slots: readonly StateSlot[]): Promise<void> {
   const { meta, arrays } = stateArrays(optimizer, learningRate, slots);
-  await writeBundle(path, 'trainer-states', meta, arrays);
+  await adapter('bundles', 'saveStates').save(path, 'trainer-states', meta, arrays);
 }
 
 /**
@@ -48,7 +48,7 @@ export async function saveStates(path: string, optimizer: string, learningRate: 
  * Returns the saved learning rate.
  */
 export async function loadStates(path: string, optimizer: string, slots: readonly StateSlot[]): Promise<number> {
-  const { manifest, arrays } = await readBundle<TrainerStatesMeta>(path, 'trainer-states');
+  const { manifest, arrays } = await adapter('bundles', 'loadStates').load<TrainerStatesMeta>(path, 'trainer-states');
   return applyStates(path, manifest, arrays, optimizer, slots);
 }
 

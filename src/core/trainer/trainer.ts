@@ -2,7 +2,7 @@
  * Applies an optimizer to a set of Parameters, mirroring gluon.Trainer: `step(batchSize)` rescales the
  * gradients by 1/batchSize and updates every parameter, in sorted-key order.
  */
-import { tf } from '../backend/registry.js';
+import { tf } from '../backend/tf.js';
 import { StaleGradientError, assert } from '../errors.js';
 import type { Parameter } from '../nn/parameter.js';
 import { adamUpdate, sgdUpdate } from './sgd.js';

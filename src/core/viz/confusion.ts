@@ -4,8 +4,6 @@
  * and labeled with its count. The diagonal holds the correct predictions.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { ChartFiles } from '../../node/render/render.js';
-import { chartTarget, writeChart } from '../../node/render/render.js';
 
 export interface ConfusionOptions {
   title?: string;
@@ -57,10 +55,4 @@ export function confusionSpec(matrix: readonly (readonly number[])[], classes: r
       },
     ],
   };
-}
-
-/** Draws the confusion matrix to `file` (`.png`, `.svg`, or both without an extension). Throws `OutputError`. */
-export async function plotConfusion(matrix: readonly (readonly number[])[], classes: readonly string[], file: string, options: ConfusionOptions = {}): Promise<ChartFiles> {
-  const { base, formats } = chartTarget(file);
-  return writeChart(confusionSpec(matrix, classes, options), base, formats);
 }

@@ -1,11 +1,8 @@
 /**
  * The textbook's training plot (d2l's Animator in train_ch3): train loss, train acc and test acc
- * against epoch, one colored line per series with a legend. Written at each epoch end.
+ * against epoch, one colored line per series with a legend, as a vega-lite spec (a platform renders it).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { EpochMetrics } from '../d2l/train.js';
-import type { ChartFiles } from '../../node/render/render.js';
-import { chartTarget, writeChart } from '../../node/render/render.js';
 
 /** The legend's series names, in d2l's order and wording. */
 export const CURVE_SERIES = ['train loss', 'train acc', 'test acc'] as const;
@@ -16,10 +13,16 @@ export interface PlotCurvesOptions {
   epochs?: number;
 }
 
-type Point = Pick<EpochMetrics, 'epoch' | 'loss' | 'trainAcc' | 'testAcc'>;
+/** One finished epoch's figures, as the curves show them. */
+export interface CurvePoint {
+  epoch: number;
+  loss: number;
+  trainAcc: number;
+  testAcc: number;
+}
 
 /** The vega-lite spec of the curves of `history` (one entry per finished epoch). */
-export function curvesSpec(history: readonly Point[], options: PlotCurvesOptions = {}): TopLevelSpec {
+export function curvesSpec(history: readonly CurvePoint[], options: PlotCurvesOptions = {}): TopLevelSpec {
   const values = history.flatMap((m) => [
     { epoch: m.epoch, series: CURVE_SERIES[0], value: m.loss },
     { epoch: m.epoch, series: CURVE_SERIES[1], value: m.trainAcc },
@@ -62,13 +65,4 @@ export function curvesSpec(history: readonly Point[], options: PlotCurvesOptions
       tooltip: [{ field: 'series' }, { field: 'epoch' }, { field: 'value', format: '.4f' }],
     },
   };
-}
-
-/**
- * Draws the curves to `file`: `x.png` or `x.svg` writes that one, a name without either extension
- * writes both `<file>.svg` and `<file>.png`. Atomic; throws `OutputError`. d2l's Animator, as files.
- */
-export async function plotCurves(history: readonly Point[], file: string, options: PlotCurvesOptions = {}): Promise<ChartFiles> {
-  const { base, formats } = chartTarget(file);
-  return writeChart(curvesSpec(history, options), base, formats);
 }

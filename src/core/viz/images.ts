@@ -1,18 +1,13 @@
 /**
- * d2l's `show_images` for Fashion-MNIST (D2L §3.5 `show_fashion_mnist`): a grid of 28 × 28 images with
- * a caption under each. Each image becomes a PNG (sharp, nearest-neighbour upscaling so the pixels stay
- * crisp) embedded in a vega-lite image mark; captions are text marks, red where marked.
+ * d2l's `show_images` for Fashion-MNIST (D2L §3.5 `show_fashion_mnist`) as a vega-lite spec: a grid of
+ * 28 × 28 images with a caption under each. Each image is an image mark whose URL the platform makes
+ * (in Node: a PNG data URI, upscaled nearest-neighbour so the pixels stay crisp); captions are text
+ * marks, red where marked.
  */
-import type Sharp from 'sharp';
-
-// Loaded on first use (about 70 ms): only image commands need it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sharp = (...args: Parameters<typeof Sharp>): ReturnType<typeof Sharp> => (require('sharp') as typeof Sharp)(...args);
 import type { TopLevelSpec } from 'vega-lite';
-import type { ChartFiles } from '../../node/render/render.js';
-import { chartTarget, writeChart } from '../../node/render/render.js';
 
-const SIDE = 28;
+/** The URL of a 28 × 28 grayscale image shown `size` × `size` pixels (a data URI, say). */
+export type ImageUrl = (pixels: Uint8Array, size: number) => string | Promise<string>;
 
 /** One image of the grid: 784 uint8 pixels (row-major 28 × 28) and up to two caption lines. */
 export interface GridImage {
@@ -33,24 +28,15 @@ export interface ShowImagesOptions {
   size?: number;
 }
 
-/** A PNG data URI of a 28 × 28 grayscale image, upscaled to `size` × `size`. */
-async function dataUri(pixels: Uint8Array, size: number): Promise<string> {
-  const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, SIDE * SIDE), { raw: { width: SIDE, height: SIDE, channels: 1 } })
-    .resize(size, size, { kernel: 'nearest' })
-    .png()
-    .toBuffer();
-  return `data:image/png;base64,${png.toString('base64')}`;
-}
-
 /** The vega-lite spec of an image grid. */
-export async function imagesSpec(images: readonly GridImage[], options: ShowImagesOptions = {}): Promise<TopLevelSpec> {
+export async function imagesSpec(images: readonly GridImage[], imageUrl: ImageUrl, options: ShowImagesOptions = {}): Promise<TopLevelSpec> {
   const size = options.size ?? 84;
   const cols = Math.max(1, Math.min(options.cols ?? 6, images.length));
   const values = await Promise.all(
     images.map(async (img, i) => ({
       i,
       label: img.label ?? `#${i}`,
-      url: await dataUri(img.pixels, size),
+      url: await imageUrl(img.pixels, size),
       line1: `${img.marked ? '✗ ' : ''}${img.caption[0] ?? ''}`,
       line2: img.caption[1] ?? '',
       marked: img.marked === true,
@@ -80,13 +66,4 @@ export async function imagesSpec(images: readonly GridImage[], options: ShowImag
       ],
     },
   };
-}
-
-/**
- * Draws `images` as a grid with captions to `file` (`.png`, `.svg`, or both without an extension).
- * d2l's `show_images(imgs, num_rows, num_cols, titles)`; throws `OutputError`.
- */
-export async function showFashionMnist(images: readonly GridImage[], file: string, options: ShowImagesOptions = {}): Promise<ChartFiles> {
-  const { base, formats } = chartTarget(file);
-  return writeChart(await imagesSpec(images, options), base, formats);
 }

@@ -14,11 +14,12 @@ import type { DownloadAttempt } from '../../core/errors.js';
 import { silentLogger } from '../../core/logger.js';
 import type { Logger } from '../../core/logger.js';
 import type { DatasetInfo, IdxFileInfo } from '../../core/data/datasets.js';
+import { nodeDigest } from './read.js';
 import { allFiles, verifyIdxFile } from '../../core/data/datasets.js';
-import { readIdxFile } from '../../core/data/fashion-mnist.js';
+import { readIdxFile } from './read.js';
 import { FetchError, fetchToFile } from './http.js';
 import type { FetchOptions } from './http.js';
-import { gunzipIfCompressed } from '../../core/data/idx.js';
+import { gunzipIfCompressed } from './gunzip.js';
 
 /** Reports one file's bytes as they arrive (the CLI draws a progress bar with it). */
 export interface ProgressSink {
@@ -38,6 +39,8 @@ export interface DownloadOptions extends Pick<FetchOptions, 'connectTimeoutMs' |
   retryDelaysMs?: readonly number[];
   logger?: Logger;
   progress?: ProgressSink;
+  /** Given each file's verified, decompressed content as it is settled (present or downloaded), so a caller need not read it again. */
+  onContent?: (info: IdxFileInfo, file: string, bytes: Uint8Array) => void;
 }
 
 /** What `downloadDataset` did for one file. */
@@ -55,7 +58,11 @@ export interface FileReport {
  */
 export function mirrorsFrom(cli: readonly string[] | undefined, env: NodeJS.ProcessEnv = process.env): string[] | undefined {
   const raw = cli?.length ? cli : (env['SOFTMAX_MIRROR'] ?? '').split(',').map((m) => m.trim()).filter(Boolean);
-  if (raw.length === 0) return undefined;
+  return raw.length === 0 ? undefined : normalizeMirrors(raw);
+}
+
+/** Each mirror as a base URL ending in '/'; throws `ConfigError` for one that is not http(s). */
+export function normalizeMirrors(raw: readonly string[]): string[] {
   return raw.map((mirror) => {
     const url = URL.canParse(mirror) ? new URL(mirror) : undefined;
     if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
@@ -96,14 +103,16 @@ async function claimPartial(target: string, temp: string): Promise<boolean> {
   }
 }
 
-/** Throws `ChecksumError`/`IdxFormatError` unless `file` holds the official content of `info`. */
-async function verifyDownload(file: string, info: IdxFileInfo, name: string): Promise<void> {
+/** The decompressed content of `file`; throws `ChecksumError`/`IdxFormatError` unless it is the official content of `info`. */
+async function verifyDownload(file: string, info: IdxFileInfo, name: string): Promise<Uint8Array> {
   const stored = await readFile(file);
-  verifyIdxFile(stored, gunzipIfCompressed(stored, name), info, name);
+  const content = gunzipIfCompressed(stored, name);
+  verifyIdxFile(stored, content, info, name, nodeDigest);
+  return content;
 }
 
 /** Fetches one file from the first mirror that serves verified content; see the module comment. */
-async function downloadFile(info: IdxFileInfo, dataset: DatasetInfo, target: string, options: DownloadOptions, mirrors: readonly string[]): Promise<string> {
+async function downloadFile(info: IdxFileInfo, dataset: DatasetInfo, target: string, options: DownloadOptions, mirrors: readonly string[]): Promise<{ url: string; content: Uint8Array }> {
   const { logger = silentLogger, progress, retryDelaysMs = [1000, 3000] } = options;
   const temp = `${target}.${randomBytes(6).toString('hex')}.part`;
   const attempts: DownloadAttempt[] = [];
@@ -124,10 +133,10 @@ async function downloadFile(info: IdxFileInfo, dataset: DatasetInfo, target: str
             onData: (bytes) => progress?.advance(bytes),
           });
           progress?.stop();
-          await verifyDownload(temp, info, target);
+          const content = await verifyDownload(temp, info, target);
           await rename(temp, target);
           logger.info({ url: result.url, path: target, resumedFrom: result.resumedFrom }, 'downloaded and verified');
-          return result.url;
+          return { url: result.url, content };
         } catch (err) {
           progress?.stop();
           if (err instanceof ChecksumError || err instanceof IdxFormatError) {
@@ -171,10 +180,10 @@ async function downloadFile(info: IdxFileInfo, dataset: DatasetInfo, target: str
   );
 }
 
-/** The path of a verified copy of `info` in `dir` (`.gz` or plain), or undefined; logs why a copy is bad. */
-async function presentCopy(dir: string, info: IdxFileInfo, dataset: DatasetInfo, logger: Logger): Promise<string | undefined> {
+/** A verified copy of `info` in `dir` (`.gz` or plain) and its content, or undefined; logs why a copy is bad. */
+async function presentCopy(dir: string, info: IdxFileInfo, dataset: DatasetInfo, logger: Logger): Promise<{ file: string; bytes: Uint8Array } | undefined> {
   try {
-    return (await readIdxFile(dir, info, { dataset })).file;
+    return await readIdxFile(dir, info, { dataset });
   } catch (err) {
     if (err instanceof DataNotFoundError) return undefined;
     if (err instanceof ChecksumError || err instanceof IdxFormatError) {
@@ -192,18 +201,20 @@ async function presentCopy(dir: string, info: IdxFileInfo, dataset: DatasetInfo,
  * failed for a file: the message lists each URL and why) or `ConfigError` (bad mirror URL).
  */
 export async function downloadDataset(dataset: DatasetInfo, options: DownloadOptions): Promise<FileReport[]> {
-  const { dir, force = false, logger = silentLogger } = options;
-  const mirrors = options.mirrors?.length ? mirrorsFrom(options.mirrors, {}) ?? [] : dataset.mirrors;
+  const { dir, force = false, logger = silentLogger, onContent } = options;
+  const mirrors = options.mirrors?.length ? normalizeMirrors(options.mirrors) : dataset.mirrors;
   await assertWritable(dir);
   const reports: FileReport[] = [];
   for (const info of allFiles(dataset)) {
     const target = path.join(dir, info.file);
     const present = force ? undefined : await presentCopy(dir, info, dataset, logger);
     if (present !== undefined) {
-      reports.push({ file: info.file, path: present, status: 'present' });
+      onContent?.(info, present.file, present.bytes);
+      reports.push({ file: info.file, path: present.file, status: 'present' });
       continue;
     }
-    const url = await downloadFile(info, dataset, target, options, mirrors);
+    const { url, content } = await downloadFile(info, dataset, target, options, mirrors);
+    onContent?.(info, target, content);
     reports.push({ file: info.file, path: target, status: 'downloaded', url });
   }
   return reports;

@@ -1,4 +1,5 @@
 /**
+ * The Node data store: locate a data set, download what is missing, read and verify each file once.
  * Where a data set is looked for, in order (STYLE §8): an explicit directory (`root`, else
  * `SOFTMAX_DATA_DIR`); the repo's `datasets/<name>/`; the user cache (`$XDG_CACHE_HOME/softmax/datasets/
  * <name>`, default `~/.cache/...`); the system copy (`/usr/share/datasets/<name>`, from Debian's
@@ -10,10 +11,12 @@ import * as path from 'node:path';
 import { ChecksumError, DataNotFoundError, IdxFormatError } from '../../core/errors.js';
 import { silentLogger } from '../../core/logger.js';
 import type { ArrayDataset } from '../../core/data/dataset.js';
-import type { DatasetInfo } from '../../core/data/datasets.js';
+import type { DatasetInfo, IdxFileInfo } from '../../core/data/datasets.js';
+import { splitFromIdx } from '../../core/data/fashion-mnist.js';
+import type { DataStore } from '../../core/platform.js';
 import { downloadDataset, mirrorsFrom } from './download.js';
 import type { DownloadOptions, FileReport } from './download.js';
-import { readFashionMnist } from '../../core/data/fashion-mnist.js';
+import { readFashionMnist } from './read.js';
 
 /** Where a data set was found: `data-dir` (explicit), `repo`, `cache`, `system`, or `download` (into the cache or `data-dir`). */
 export interface DataSource {
@@ -24,6 +27,11 @@ export interface DataSource {
 }
 
 export type Location = Pick<DataSource, 'kind' | 'dir'>;
+
+/** `SOFTMAX_DATA_DIR` when set (an explicit directory), else undefined: the one place that reads it. */
+export function envDataDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env['SOFTMAX_DATA_DIR'] || undefined;
+}
 
 /** `$XDG_CACHE_HOME/softmax/datasets/<name>`, default `~/.cache/softmax/datasets/<name>`. */
 export function userCacheDir(name: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -78,7 +86,7 @@ async function readSplits(dataset: DatasetInfo, dir: string, verify: boolean): P
  */
 export async function loadSplits(dataset: DatasetInfo, options: ResolveOptions = {}): Promise<LoadedSplits> {
   const { env = process.env, verify = true, logger = silentLogger } = options;
-  const root = options.root ?? (env['SOFTMAX_DATA_DIR'] || undefined);
+  const root = options.root ?? envDataDir(env);
   if (root !== undefined) {
     try {
       const [train, test] = await readSplits(dataset, root, verify);
@@ -108,7 +116,17 @@ export async function loadSplits(dataset: DatasetInfo, options: ResolveOptions =
 async function fetchAndRead(dataset: DatasetInfo, dir: string, options: ResolveOptions): Promise<LoadedSplits> {
   // Explicit mirrors, else SOFTMAX_MIRROR, else the table's: the same rule as `softmax download`.
   const mirrors = mirrorsFrom(options.mirrors, options.env ?? process.env);
-  const files = await downloadDataset(dataset, { ...options, mirrors, dir });
-  const [train, test] = await readSplits(dataset, dir, options.verify ?? true);
-  return { train, test, source: { kind: 'download', dir, files } };
+  // Each file is read and verified once, by the download (a present copy too): its content is kept here.
+  const contents = new Map<IdxFileInfo, { file: string; bytes: Uint8Array }>();
+  const onContent = (info: IdxFileInfo, file: string, bytes: Uint8Array): void => void contents.set(info, { file, bytes });
+  const files = await downloadDataset(dataset, { ...options, mirrors, dir, onContent });
+  const split = (which: 'train' | 'test'): ArrayDataset => {
+    const { images, labels } = dataset.files[which];
+    const got = (info: IdxFileInfo) => contents.get(info) ?? { file: path.join(dir, info.file), bytes: new Uint8Array(0) };
+    return splitFromIdx(got(images), got(labels), dataset);
+  };
+  return { train: split('train'), test: split('test'), source: { kind: 'download', dir, files } };
 }
+
+/** This module as the Node platform's data store (`loadFashionMnist`, `FashionMNIST.load`). */
+export const nodeDataStore: DataStore = { loadSplits: (dataset, options) => loadSplits(dataset, options) };

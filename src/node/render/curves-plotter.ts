@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { OutputError } from '../../core/errors.js';
 import type { PlotCurvesOptions } from '../../core/viz/curves.js';
-import { plotCurves } from '../../core/viz/curves.js';
+import { plotCurves } from './charts.js';
 import type { ChartFiles } from './render.js';
 
 type Point = Parameters<typeof plotCurves>[0][number];

@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { CurvesJob } from './curves-plotter.js';
-import { plotCurves } from '../../core/viz/curves.js';
+import { plotCurves } from './charts.js';
 
 parentPort?.on('message', (job: CurvesJob) => {
   plotCurves(job.history, job.file, job.options).then(

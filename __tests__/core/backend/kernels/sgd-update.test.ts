@@ -1,14 +1,13 @@
 /**
- * The one-kernel sgd_update (cpu and blas) gives the composite's bits, with and without weight decay,
- * on awkward values; momentum and clipping keep the composite.
+ * The one-kernel sgd_update gives the composite's bits, with and without weight decay, on awkward
+ * values, on every backend it is registered for (cpu: the JavaScript loop; blas: the addon's);
+ * momentum and clipping keep the composite.
  */
-import { initBackend, tf } from '../../../../src/core/backend/registry.js';
-import { tryLoadNative } from '../../../../src/node/backend/native.js';
-import { SGD_UPDATE, registerFusedSgdKernel } from '../../../../src/core/backend/kernels/sgd-update.js';
+import { initBackend } from '../../../../src/core/backend/registry.js';
+import { tf } from '../../../../src/core/backend/tf.js';
+import { SGD_UPDATE } from '../../../../src/core/backend/kernels/sgd-update.js';
 import { sgdUpdate } from '../../../../src/core/trainer/sgd.js';
-
-const blas = tryLoadNative() !== null;
-if (!blas && process.env['CI']) throw new Error('CI builds the native addon: it must load');
+import { describeOn, withoutKernels } from '../../../backends.js';
 
 let seed = 5;
 const random = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
@@ -17,9 +16,8 @@ const values = (n: number): Float32Array =>
   Float32Array.from({ length: n }, () => (random() < 0.05 ? (specials[Math.floor(random() * specials.length)] as number) : (random() - 0.5) * 10));
 const bits = (a: ArrayLike<number>): string[] => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : String(v)));
 
-describe.each(['cpu', 'blas'])('on %s', (backend) => {
+describeOn(['cpu', 'blas'], 'the fused sgd_update', (backend) => {
   beforeAll(async () => {
-    if (backend === 'blas' && !blas) return;
     await initBackend(backend);
   });
   afterAll(async () => {
@@ -27,7 +25,6 @@ describe.each(['cpu', 'blas'])('on %s', (backend) => {
   });
 
   it.each([0, 1e-3, 0.5])('fused == composite, bit for bit, with wd %p', (wd) => {
-    if (backend === 'blas' && !blas) return;
     const [w, g] = [values(7840), values(7840)];
     const h = { learningRate: 0.1, wd, momentum: 0, rescaleGrad: 1 / 256, clipGradient: -1 };
     const run = () =>
@@ -36,13 +33,7 @@ describe.each(['cpu', 'blas'])('on %s', (backend) => {
         return Array.from(out.dataSync());
       });
     const fused = run();
-    tf.unregisterKernel(SGD_UPDATE, backend);
-    let composite: number[];
-    try {
-      composite = run();
-    } finally {
-      registerFusedSgdKernel(backend);
-    }
+    const composite = withoutKernels(backend, [SGD_UPDATE], run);
     expect(bits(fused)).toEqual(bits(composite));
     expect(fused.some((v, i) => v !== w[i])).toBe(true); // it did step
   });
@@ -56,12 +47,7 @@ it('a weight held as an Int32Array (cast from int32) takes the JavaScript loop: 
       return Array.from(sgdUpdate(w, tf.tensor1d([0.3, -1e-3, 5, 2.5]), undefined, h).weight.dataSync());
     });
   const fused = run();
-  tf.unregisterKernel(SGD_UPDATE, 'cpu');
-  try {
-    expect(bits(fused)).toEqual(bits(run()));
-  } finally {
-    registerFusedSgdKernel('cpu');
-  }
+  expect(bits(fused)).toEqual(bits(withoutKernels('cpu', [SGD_UPDATE], run)));
 });
 
 it('the kernel refuses a gradient of another shape, saying what it expected', () => {

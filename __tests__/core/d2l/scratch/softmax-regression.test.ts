@@ -3,7 +3,7 @@
  * scratch == concise (same W, b ⇒ same loss and gradients, Dense weight = Wᵀ).
  */
 import { record } from '../../../../src/core/autograd/record.js';
-import { tf } from '../../../../src/core/backend/registry.js';
+import { tf } from '../../../../src/core/backend/tf.js';
 import { ConfigError, ShapeError } from '../../../../src/core/errors.js';
 import { accuracy } from '../../../../src/core/d2l/evaluate.js';
 import { SoftmaxCrossEntropyLoss } from '../../../../src/core/loss/softmax-cross-entropy.js';

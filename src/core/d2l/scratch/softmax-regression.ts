@@ -3,7 +3,7 @@
  * `net(X) = softmax(X·W + b)` with W ~ N(0, 0.01²) of shape [784, 10] and b = 0, the cross-entropy
  * `-log ŷ[y]`, and minibatch SGD `param ← param − lr·grad/batchSize`.
  */
-import { tf } from '../../backend/registry.js';
+import { tf } from '../../backend/tf.js';
 import { ShapeError, assert } from '../../errors.js';
 import { Normal, Zeros } from '../../nn/init.js';
 import { Parameter } from '../../nn/parameter.js';

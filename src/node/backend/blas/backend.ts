@@ -1,15 +1,6 @@
-/**
- * The `blas` backend: tfjs's cpu backend with its hot kernels replaced by native ones (OpenBLAS sgemm
- * through the optional addon). Every cpu kernel is registered for it, so it runs any program the cpu
- * backend runs; only the replaced kernels differ, and tests hold them to the cpu kernels' results.
- */
-import * as tf from '@tensorflow/tfjs-core';
+/** The `blas` backend's class: tfjs's cpu backend plus reuse of float32 storage (see register.ts). */
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { elementwiseKernels } from './elementwise.js';
-import { matMulKernels } from './matmul.js';
-import { loadNative } from '../native.js';
-
-export const BLAS_BACKEND = 'blas';
+import type { tf } from '../../../core/backend/tf.js';
 
 /**
  * The cpu backend, plus reuse of float32 storage:
@@ -95,32 +86,4 @@ export class MathBackendBlas extends MathBackendCPU {
     if (ArrayBuffer.isView(values) && this.lentBuffers.has(values.buffer)) return (values as unknown as Float32Array).slice() as T;
     return values;
   }
-}
-
-/**
- * A float32 output array for a kernel registered on both `cpu` and `blas`, and how to turn it into
- * the kernel's result: recycled storage on blas, a new array on cpu.
- */
-export function float32Output(backend: MathBackendCPU, shape: number[], length: number): { values: Float32Array; info: () => tf.TensorInfo } {
-  if (backend instanceof MathBackendBlas) {
-    const values = backend.allocFloat32(length);
-    return { values, info: () => backend.outputInfo(shape, values) };
-  }
-  const values = new Float32Array(length);
-  return { values, info: () => backend.makeTensorInfo(shape, 'float32', values) };
-}
-
-/** Registers the `blas` backend (idempotent). Throws when the native addon cannot load. */
-export function registerBlasBackend(): void {
-  if (tf.findBackendFactory(BLAS_BACKEND) !== null) return;
-  const native = loadNative();
-  for (const kernel of tf.getKernelsForBackend('cpu')) {
-    tf.registerKernel({ ...kernel, backendName: BLAS_BACKEND });
-  }
-  for (const kernel of [...matMulKernels(native), ...elementwiseKernels(native)]) {
-    tf.unregisterKernel(kernel.kernelName, BLAS_BACKEND);
-    tf.registerKernel(kernel);
-  }
-  // Priority 0: tfjs never picks it by itself; initBackend chooses it by name or in the `auto` order.
-  tf.registerBackend(BLAS_BACKEND, () => new MathBackendBlas(), 0);
 }

@@ -5,7 +5,7 @@
  * (the same double-precision op stored to float32, the same summation order); any other case runs the
  * cpu kernel. The cpu kernels spend most of their time in a general index-mapping loop instead.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../../core/backend/tf.js';
 import type { MathBackendBlas } from './backend.js';
 import type { NativeKernels } from '../native.js';
 

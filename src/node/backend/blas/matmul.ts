@@ -3,7 +3,7 @@
  * with the transposes passed to BLAS (no copies). Bias (a row vector) and linear/relu activations are
  * applied in place; any other case runs the cpu backend's kernel.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../../core/backend/tf.js';
 import type { MathBackendBlas } from './backend.js';
 import type { NativeKernels } from '../native.js';
 

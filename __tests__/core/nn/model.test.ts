@@ -2,12 +2,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tf } from '../../../src/core/backend/registry.js';
+import { tf } from '../../../src/core/backend/tf.js';
 import { DataLoader } from '../../../src/core/data/data-loader.js';
 import type { ArrayDataset } from '../../../src/core/data/dataset.js';
-import { FASHION_MNIST_CLASSES, defaultDataDir, readFashionMnist } from '../../../src/core/data/fashion-mnist.js';
+import { FASHION_MNIST_CLASSES } from '../../../src/core/data/fashion-mnist.js';
+import { readFashionMnist } from '../../../src/node/data/read.js';
 import { ModelFormatError, ModelMismatchError } from '../../../src/core/errors.js';
-import { loadModel } from '../../../src/core/io/model.js';
+import { loadModel } from '../../../src/core/nn/model.js';
 import { evaluate } from '../../../src/core/d2l/evaluate-model.js';
 import { trainEpochCh3 } from '../../../src/core/d2l/train.js';
 import { SoftmaxCrossEntropyLoss } from '../../../src/core/loss/softmax-cross-entropy.js';
@@ -17,6 +18,8 @@ import { Sequential } from '../../../src/core/nn/sequential.js';
 import { seed } from '../../../src/core/random.js';
 import { Trainer } from '../../../src/core/trainer/trainer.js';
 
+const REPO_DATA = join(__dirname, '../../../datasets/fashion-mnist');
+
 const slice = (d: ArrayDataset, count: number): ArrayDataset => ({
   images: d.images.subarray(0, count * 784), labels: d.labels.subarray(0, count), count, featureSize: 784,
 });
@@ -25,8 +28,8 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'softmax-model-'));
 let train: ArrayDataset;
 let test: ArrayDataset;
 beforeAll(async () => {
-  train = slice(await readFashionMnist(defaultDataDir(), { train: true, verify: false }), 2000);
-  test = slice(await readFashionMnist(defaultDataDir(), { train: false, verify: false }), 1000);
+  train = slice(await readFashionMnist(REPO_DATA, { train: true, verify: false }), 2000);
+  test = slice(await readFashionMnist(REPO_DATA, { train: false, verify: false }), 1000);
 });
 
 function trained(optimizer: 'sgd' | 'adam' = 'sgd') {
@@ -69,7 +72,6 @@ describe('saved models', () => {
     const before = other.get(0).collectParams().get('weight')!.data().dataSync().slice();
     const err = await other.loadParameters(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelMismatchError);
-    expect((err as ModelMismatchError).exitCode).toBe(8);
     expect((err as Error).message).toMatch(/'0\.weight' has shape \[10,784\] in the file but \[5,784\] in the network/);
     expect((err as Error).message).toMatch(/'0\.bias' has shape \[10\] in the file but \[5\]/);
     expect((err as Error).message).toMatch(/'1\.weight' \(shape \[10,\?\]\) is not in the file/);
@@ -81,7 +83,6 @@ describe('saved models', () => {
   it('loadModel of a directory that is not a model is ModelFormatError (7)', async () => {
     const err = await loadModel(tmp()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelFormatError);
-    expect((err as ModelFormatError).exitCode).toBe(7);
     expect((err as Error).message).toMatch(/model\.json: no such model manifest/);
   });
 

@@ -1,5 +1,5 @@
 /**
- * A training checkpoint: a bundle (`io/bundle.ts`, kind 'checkpoint') holding the parameters
+ * The checkpoint format: a bundle (`io/bundle.ts`, kind 'checkpoint') holding the parameters
  * (`param/<key>`), the optimizer state (`state/<key>.<i>`), and in its manifest everything else a
  * resumed run needs to continue exactly: epochs done, the position inside the epoch in progress (after
  * an interrupt), the training loader's state at that epoch's start, the metrics history, and the
@@ -7,8 +7,7 @@
  */
 import type { LoaderState } from '../data/data-loader.js';
 import { DivergenceError, ModelFormatError } from '../errors.js';
-import type { NamedArray } from './bundle.js';
-import { readBundle, writeBundle } from './bundle.js';
+import type { Manifest, NamedArray } from '../io/bundle.js';
 import type { Parameter } from '../nn/parameter.js';
 import { parameterArrays } from '../nn/serialize.js';
 import type { TrainerStatesMeta } from '../trainer/state.js';
@@ -52,17 +51,17 @@ export interface Checkpoint {
 }
 
 /**
- * Writes a checkpoint to directory `dir`, atomically. A non-finite parameter means training diverged
- * at the last step: it throws `DivergenceError` instead, so the previous checkpoint stays the newest.
+ * The arrays of a checkpoint: `param/<key>` for each parameter, `state/<key>.<i>` for the optimizer
+ * state. A non-finite parameter means training diverged at the last step: it throws `DivergenceError`
+ * instead, so no checkpoint of a diverged run is written and the previous one stays the newest.
  */
-export async function writeCheckpoint(dir: string, meta: CheckpointMeta, params: Map<string, Parameter>, states: readonly NamedArray[]): Promise<void> {
+export function checkpointArrays(meta: CheckpointMeta, params: Map<string, Parameter>, states: readonly NamedArray[]): NamedArray[] {
   const arrays = parameterArrays(params);
   for (const a of arrays) {
     const bad = a.data.find((v) => !Number.isFinite(v));
-    if (bad !== undefined) throw new DivergenceError(meta.epoch + 1, bad, meta.position?.batch, `parameter '${a.name}' holds`);
+    if (bad !== undefined) throw new DivergenceError(meta.epoch + 1, bad, meta.position?.batch, `parameter '${a.name}'`);
   }
-  const named = [...arrays.map((a) => ({ ...a, name: `param/${a.name}` })), ...states.map((a) => ({ ...a, name: `state/${a.name}` }))];
-  await writeBundle(dir, CHECKPOINT_KIND, meta, named);
+  return [...arrays.map((a) => ({ ...a, name: `param/${a.name}` })), ...states.map((a) => ({ ...a, name: `state/${a.name}` }))];
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number';
@@ -91,9 +90,8 @@ function badField(m: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** Reads and checks a checkpoint; a missing, damaged or foreign one throws `ModelFormatError`. */
-export async function readCheckpoint(dir: string): Promise<Checkpoint> {
-  const { manifest, arrays } = await readBundle<CheckpointMeta>(dir, CHECKPOINT_KIND);
+/** A checkpoint from its bundle (read from `dir`), checked; a damaged or foreign one throws `ModelFormatError`. */
+export function checkpointOf(dir: string, manifest: Manifest<CheckpointMeta>, arrays: ReadonlyMap<string, NamedArray>): Checkpoint {
   const bad = badField(manifest as unknown as Record<string, unknown>);
   if (bad !== undefined) throw new ModelFormatError(dir, `the checkpoint's "${bad}" field is missing or malformed`);
   const params = new Map<string, NamedArray>();

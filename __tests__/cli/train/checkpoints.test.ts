@@ -2,17 +2,17 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tf } from '../../../src/core/backend/registry.js';
+import { tf } from '../../../src/core/backend/tf.js';
 import { DataLoader } from '../../../src/core/data/data-loader.js';
 import { DivergenceError, InterruptedError, OutputError } from '../../../src/core/errors.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { Dense } from '../../../src/core/nn/dense.js';
 import { Sequential } from '../../../src/core/nn/sequential.js';
-import { CheckpointStore } from '../../../src/node/checkpoint-store.js';
-import { readCheckpoint } from '../../../src/core/io/checkpoint.js';
+import { CheckpointStore, readCheckpoint } from '../../../src/node/checkpoint-store.js';
+import { exitCodeOf } from '../../../src/cli/exit-codes.js';
 import { runTrain } from '../../../src/cli/train/run.js';
 import type { TrainArgs } from '../../../src/cli/train/run.js';
-import { trainCh3Async } from '../../../src/core/fit/fit.js';
+import { fit } from '../../../src/core/fit/fit.js';
 import type { EpochMetrics } from '../../../src/core/d2l/train.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'softmax-ckpt-'));
@@ -52,7 +52,7 @@ describe('checkpoints of runTrain', () => {
     const ckpt = join(tmp(), 'ckpt');
     const stopped = await train({ checkpointDir: ckpt, keep: 2 }, new AbortController()).then(() => undefined, (e: unknown) => e);
     expect(stopped).toBeInstanceOf(InterruptedError);
-    expect((stopped as InterruptedError).exitCode).toBe(143);
+    expect(exitCodeOf(stopped as InterruptedError)).toBe(143);
     expect((stopped as Error).message).toMatch(/^SIGTERM: stopped before epoch 2; checkpoint written to .*epoch-0001\. Resume with: softmax train --resume \S+ --impl concise --epochs 3 --batch-size 100 --lr 0.1 --seed 5 --backend cpu --dataset fashion-mnist --limit 1000$/);
     const out = join(tmp(), 'resumed');
     const resumed = await train({ resume: ckpt, keep: 2, out });
@@ -82,12 +82,12 @@ describe('divergence', () => {
     let calls = 0;
     const loss = (yHat: tf.Tensor) => tf.mul(tf.sum(yHat, 1), ++calls === 8 ? Number.NaN : 0); // epoch 2, batch 3
     const history: EpochMetrics[] = [];
-    const onEpoch = async (m: EpochMetrics) => {
+    const onEpochEnd = async (m: EpochMetrics) => {
       history.push(m);
       const meta = { run: { impl: 'concise', batchSize: 4, lr: 1, seed: 0, dataset: 'x', limit: null, backend: 'cpu' }, epoch: m.epoch, position: null, loader: loader.state(), history: [...history], trainer: null };
       await store.save(meta, net.collectParams(), []);
     };
-    const run = trainCh3Async(net, loader, loader, loss, 3, 4, { trainer: { step: () => {} }, print: () => {}, onEpoch });
+    const run = fit(net, loader, loader, loss, { epochs: 3, batchSize: 4, updater: { step: () => {} }, callbacks: [{ onEpochEnd }] });
     await expect(run).rejects.toThrow(new DivergenceError(2, Number.NaN, 3, 'the mean loss of the batch'));
     await expect(run).rejects.toThrow(/epoch 2, batch 3: .*smaller learning rate/);
     expect(await store.names()).toEqual(['epoch-0001']);

@@ -1,0 +1,33 @@
+/** `softmax evaluate`, as a function: the saved model's figures on the test set. The CLI handler calls it; tests call it with fakes. */
+import * as path from 'node:path';
+import { evaluate, formatEvaluation } from '../../core/d2l/evaluate-model.js';
+import { formatFixed } from '../../core/d2l/format.js';
+import { plotConfusion } from '../../node/render/charts.js';
+import type { ModelArgs, ModelDeps } from '../model/open.js';
+import { openModel, stdout, testSet } from '../model/open.js';
+
+export interface EvaluateArgs extends ModelArgs {
+  /** The heat map's file (default confusion.png beside the model directory). */
+  out?: string | undefined;
+}
+
+/** Test loss, accuracy, per-class accuracy and the confusion matrix (text table and heat map). */
+export async function runEvaluate(args: EvaluateArgs, deps: ModelDeps): Promise<{ accuracy: number; loss: number; confusionFile: string }> {
+  const print = deps.print ?? stdout;
+  const loaded = await openModel(args, deps.logger);
+  try {
+    const testIter = await testSet(loaded, args, deps.logger);
+    const e = evaluate(loaded.net, testIter, loaded.classes);
+    for (const line of formatEvaluation(e)) print(line);
+    const file = args.out ?? path.join(path.dirname(path.resolve(args.model)), 'confusion.png');
+    const title = `Confusion matrix of ${args.model}`;
+    const subtitle = `test acc ${formatFixed(e.accuracy, 3)} on ${e.count.toLocaleString('en-US')} images; cells: counts, color: share of the true class`;
+    await plotConfusion(e.confusion, loaded.classes, file, { title, subtitle });
+    print(`confusion matrix picture: ${file}`);
+    deps.logger.info({ loss: e.loss, accuracy: e.accuracy, perClass: e.perClass, file }, 'evaluated');
+    return { accuracy: e.accuracy, loss: e.loss, confusionFile: file };
+  } finally {
+    loaded.net.dispose();
+  }
+}
+

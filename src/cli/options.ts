@@ -1,0 +1,38 @@
+/** Options and checks shared by the commands. Loads nothing heavy: `--help` stays fast. */
+import { existsSync, statSync } from 'node:fs';
+import type { Options } from 'yargs';
+import { ConfigError } from '../core/errors.js';
+import { LOG_LEVELS } from './logger.js';
+
+/** Backend names known without loading TensorFlow.js (kept in step with the Node entry's providers; a test checks). */
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'blas', 'wasm', 'cpu'] as const;
+
+export function numberFlag(flag: string, raw: unknown, ok: (n: number) => boolean, expected: string): number {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+  if (!ok(n)) throw new ConfigError(`--${flag} must be ${expected}, but got '${String(raw)}'.`);
+  return n;
+}
+
+export const positiveInt = (flag: string) => (raw: unknown) =>
+  numberFlag(flag, raw, (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
+
+/** Cross-option checks yargs cannot express; throws ConfigError with the fix. */
+export function checkTrainOptions(args: { 'data-dir'?: string | undefined }): true {
+  const dir = args['data-dir'];
+  if (dir !== undefined && !(existsSync(dir) && statSync(dir).isDirectory())) {
+    throw new ConfigError(
+      `--data-dir '${dir}' is not a directory. Point it at the folder holding the data set's files, or leave it ` +
+        "out to search the usual places and download if needed ('softmax download --dir DIR' fills a directory).",
+    );
+  }
+  return true;
+}
+
+/** Options of the commands that load a saved model (evaluate, predict). */
+export const modelOptions = {
+  model: { type: 'string', demandOption: true, requiresArg: true, describe: "A model directory written by 'softmax train' (runs/NAME/model)" },
+  'data-dir': { type: 'string', describe: "Directory with the data set's four files (default: as for train)" },
+  backend: { choices: BACKEND_CHOICES, default: 'auto' as const, describe: 'auto tries tensorflow (tfjs-node), then wasm, then cpu' },
+  'log-level': { choices: LOG_LEVELS, default: 'warn' as const, describe: 'Level of the JSON log records' },
+  'log-file': { type: 'string', describe: 'Write JSON log records to this file instead of stderr' },
+} satisfies Record<string, Options>;

@@ -1,0 +1,41 @@
+/**
+ * The row-wise part of the sparse softmax cross-entropy kernels, as the composite's cpu kernels
+ * compute it: float32 after every operation, sums in double in the same order, the max taken as the
+ * cpu Max takes it (NaN wins). So the fused kernels' values equal the composite's bit for bit.
+ */
+
+const fround = Math.fround;
+
+/** MXNet's pick (mode 'clip'): a label below 0 is 0, one past the last class is the last. */
+export const clipLabel = (label: number, classes: number): number => (label > classes - 1 ? classes - 1 : label < 0 ? 0 : label);
+
+/**
+ * Per row of `z` [rows, classes], with labels clipped to [0, classes − 1]: `shifted = z − max` (NaN
+ * wins the max), `e = exp(shifted)`, `sums = Σ e`, `picked = Σ shifted·oneHot`, `probs = e / sums`.
+ */
+export function softmaxRowsJs(
+  z: ArrayLike<number>, labels: ArrayLike<number>, rows: number, classes: number,
+  probs: Float32Array, sums: Float32Array, picked: Float32Array,
+): void {
+  for (let i = 0; i < rows; i++) {
+    const row = i * classes;
+    let max = z[row] as number;
+    for (let j = 0; j < classes; j++) {
+      const v = z[row + j] as number;
+      if (Number.isNaN(v) || v > max) max = v;
+    }
+    let sum = 0;
+    for (let j = 0; j < classes; j++) {
+      const e = fround(Math.exp(fround((z[row + j] as number) - max)));
+      probs[row + j] = e; // exp for now; divided by the sum below
+      sum += e;
+    }
+    const s = fround(sum);
+    const label = clipLabel(labels[i] as number, classes);
+    let pick = 0;
+    for (let j = 0; j < classes; j++) pick += fround(fround((z[row + j] as number) - max) * (j === label ? 1 : 0));
+    sums[i] = s;
+    picked[i] = pick;
+    for (let j = row; j < row + classes; j++) probs[j] = (probs[j] as number) / s;
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * The `wasm` backend (@tensorflow/tfjs-backend-wasm, XNNPACK kernels) with this project's corrections
+ * (wasm-fixes.ts). It runs wherever WebAssembly does; a platform entry registers the provider (in a
+ * browser, after telling tfjs where the .wasm files are served).
+ */
+import { registerBatchArrays } from './batch-arrays.js';
+import type { BackendProvider } from './registry.js';
+import { fixWasmMatMul, fixWasmOneHot } from './wasm-fixes.js';
+
+export const wasmProvider: BackendProvider = {
+  name: 'wasm',
+  description: 'WebAssembly with XNNPACK kernels (@tensorflow/tfjs-backend-wasm)',
+  async load() {
+    await import('@tensorflow/tfjs-backend-wasm');
+    fixWasmOneHot();
+    fixWasmMatMul();
+    // wasm copies an array into its own memory when a tensor is made: the array is free at once.
+    registerBatchArrays('wasm', { adopt: () => null });
+  },
+};

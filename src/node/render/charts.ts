@@ -1,0 +1,52 @@
+/**
+ * Charts as files: the core's vega-lite specs (src/core/viz) rendered by `render.ts` and written
+ * atomically. `x.png` or `x.svg` writes that one; a name without either extension writes both.
+ */
+import type Sharp from 'sharp';
+import type { ConfusionOptions } from '../../core/viz/confusion.js';
+import { confusionSpec } from '../../core/viz/confusion.js';
+import type { CurvePoint, PlotCurvesOptions } from '../../core/viz/curves.js';
+import { curvesSpec } from '../../core/viz/curves.js';
+import type { GridImage, ShowImagesOptions } from '../../core/viz/images.js';
+import { imagesSpec } from '../../core/viz/images.js';
+import type { ChartFiles } from './render.js';
+import { chartTarget, writeChart } from './render.js';
+
+// Loaded on first use (about 70 ms): only image commands need it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sharp = (...args: Parameters<typeof Sharp>): ReturnType<typeof Sharp> => (require('sharp') as typeof Sharp)(...args);
+
+const SIDE = 28;
+
+/** A PNG data URI of a 28 × 28 grayscale image, upscaled to `size` × `size`. */
+async function dataUri(pixels: Uint8Array, size: number): Promise<string> {
+  const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, SIDE * SIDE), { raw: { width: SIDE, height: SIDE, channels: 1 } })
+    .resize(size, size, { kernel: 'nearest' })
+    .png()
+    .toBuffer();
+  return `data:image/png;base64,${png.toString('base64')}`;
+}
+
+/**
+ * Draws the curves to `file`: `x.png` or `x.svg` writes that one, a name without either extension
+ * writes both `<file>.svg` and `<file>.png`. Atomic; throws `OutputError`. d2l's Animator, as files.
+ */
+export async function plotCurves(history: readonly CurvePoint[], file: string, options: PlotCurvesOptions = {}): Promise<ChartFiles> {
+  const { base, formats } = chartTarget(file);
+  return writeChart(curvesSpec(history, options), base, formats);
+}
+
+/** Draws the confusion matrix to `file` (`.png`, `.svg`, or both without an extension). Throws `OutputError`. */
+export async function plotConfusion(matrix: readonly (readonly number[])[], classes: readonly string[], file: string, options: ConfusionOptions = {}): Promise<ChartFiles> {
+  const { base, formats } = chartTarget(file);
+  return writeChart(confusionSpec(matrix, classes, options), base, formats);
+}
+
+/**
+ * Draws `images` as a grid with captions to `file` (`.png`, `.svg`, or both without an extension).
+ * d2l's `show_images(imgs, num_rows, num_cols, titles)`; throws `OutputError`.
+ */
+export async function showFashionMnist(images: readonly GridImage[], file: string, options: ShowImagesOptions = {}): Promise<ChartFiles> {
+  const { base, formats } = chartTarget(file);
+  return writeChart(await imagesSpec(images, dataUri, options), base, formats);
+}
