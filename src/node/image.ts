@@ -6,11 +6,8 @@
  * aspect ratio and centered, as Zalando built the data set from product photos.
  */
 import { readFile } from 'node:fs/promises';
-import type Sharp from 'sharp';
+import { sharp } from './sharp.js';
 
-// Loaded on first use (about 70 ms): only image commands need it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sharp = (...args: Parameters<typeof Sharp>): ReturnType<typeof Sharp> => (require('sharp') as typeof Sharp)(...args);
 import { ImageFormatError } from '../core/errors.js';
 
 const SIDE = 28;

@@ -2,7 +2,7 @@
  * Charts as files: the core's vega-lite specs (src/core/viz) rendered by `render.ts` and written
  * atomically. `x.png` or `x.svg` writes that one; a name without either extension writes both.
  */
-import type Sharp from 'sharp';
+import { sharp } from '../sharp.js';
 import type { ConfusionOptions } from '../../core/viz/confusion.js';
 import { confusionSpec } from '../../core/viz/confusion.js';
 import type { CurvePoint, PlotCurvesOptions } from '../../core/viz/curves.js';
@@ -12,9 +12,6 @@ import { imagesSpec } from '../../core/viz/images.js';
 import type { ChartFiles } from './render.js';
 import { chartTarget, writeChart } from './render.js';
 
-// Loaded on first use (about 70 ms): only image commands need it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sharp = (...args: Parameters<typeof Sharp>): ReturnType<typeof Sharp> => (require('sharp') as typeof Sharp)(...args);
 
 const SIDE = 28;
 
