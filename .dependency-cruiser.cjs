@@ -45,11 +45,13 @@ module.exports = {
     {
       name: 'core-only-neutral-packages',
       severity: 'error',
-      comment: 'src/core depends only on packages that run in a browser and a worker: tfjs-core, its cpu and wasm backends, the union package (for its gradients), seedrandom, vega-lite (types).',
+      comment:
+        'src/core depends only on packages that run in a browser and a worker: tfjs-core, its cpu and wasm backends, the union package (for its gradients), seedrandom, vega-lite (types).',
       from: { path: '^src/core/' },
       to: {
         dependencyTypesNot: ['local', 'core'],
-        pathNot: '^node_modules/(@tensorflow/(tfjs-core|tfjs-backend-cpu|tfjs-backend-wasm|tfjs)|seedrandom|vega-lite)/',
+        pathNot:
+          '^node_modules/(@tensorflow/(tfjs-core|tfjs-backend-cpu|tfjs-backend-wasm|tfjs)|seedrandom|vega-lite)/',
       },
     },
     {
@@ -62,7 +64,8 @@ module.exports = {
     {
       name: 'not-to-unresolvable',
       severity: 'error',
-      comment: 'Every import resolves (optional @tensorflow/tfjs-node may be absent: it is loaded by a guarded require).',
+      comment:
+        'Every import resolves (optional @tensorflow/tfjs-node may be absent: it is loaded by a guarded require).',
       from: {},
       to: { couldNotResolve: true, pathNot: '^@tensorflow/tfjs-node$' },
     },
@@ -71,7 +74,10 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
     moduleSystems: ['cjs', 'es6'],
   },
 };

@@ -8,7 +8,8 @@ import { tryLoadNative } from '../src/node/backend/native.js';
 /** Whether the native addon (the `blas` backend) is built. CI builds it: there it must load. */
 export const blasBuilt: boolean = (() => {
   const ok = tryLoadNative() !== null;
-  if (!ok && process.env['CI']) throw new Error('CI builds the native addon (npm install with libopenblas-dev): it must load');
+  if (!ok && process.env['CI'])
+    throw new Error('CI builds the native addon (npm install with libopenblas-dev): it must load');
   return ok;
 })();
 

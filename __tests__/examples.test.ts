@@ -26,7 +26,11 @@ describe.each(['concise', 'scratch'])('examples/%s.mjs', (name) => {
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(5);
-    lines.forEach((line, i) => expect(line).toMatch(new RegExp(`^epoch ${i + 1}, loss \\d\\.\\d{4}, train acc 0\\.\\d{3}, test acc 0\\.\\d{3}$`)));
+    lines.forEach((line, i) =>
+      expect(line).toMatch(
+        new RegExp(`^epoch ${i + 1}, loss \\d\\.\\d{4}, train acc 0\\.\\d{3}, test acc 0\\.\\d{3}$`),
+      ),
+    );
     const testAcc = Number(lines[4]?.split('test acc ')[1]);
     expect(testAcc).toBeGreaterThan(0.78);
   });

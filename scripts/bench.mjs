@@ -26,14 +26,21 @@ const repeat = Math.max(1, Number(values.repeat));
 if (values.child) {
   const [backend, impl] = values.child.split(':');
   const start = performance.now();
-  const result = await (impl === 'layers' ? layersFit(backend) : train(backend, impl)).catch((err) => ({ error: err.message }));
-  console.log(JSON.stringify({ ...result, wall: (performance.now() - start) / 1000, maxRssKiB: process.resourceUsage().maxRSS }));
+  const result = await (impl === 'layers' ? layersFit(backend) : train(backend, impl)).catch((err) => ({
+    error: err.message,
+  }));
+  console.log(
+    JSON.stringify({ ...result, wall: (performance.now() - start) / 1000, maxRssKiB: process.resourceUsage().maxRSS }),
+  );
   process.exit(0);
 }
 
 async function train(backend, impl) {
   const { runTrain, silentLogger } = await import('softmax');
-  const r = await runTrain({ impl, backend, epochs, batchSize: 256, lr: 0.1, seed: 0 }, { logger: silentLogger, print: () => {} });
+  const r = await runTrain(
+    { impl, backend, epochs, batchSize: 256, lr: 0.1, seed: 0 },
+    { logger: silentLogger, print: () => {} },
+  );
   return { history: r.history, examplesPerSec: r.examplesPerSec };
 }
 
@@ -50,22 +57,44 @@ async function layersFit(backend) {
     await initBackend(backend);
   }
   const root = data.defaultDataDir();
-  const [train, test] = await Promise.all([data.readFashionMnist(root, { train: true }), data.readFashionMnist(root, { train: false })]);
-  const toX = (d) => tf.tensor2d(Float32Array.from(d.images, (v) => v / 255), [d.count, 784]);
+  const [train, test] = await Promise.all([
+    data.readFashionMnist(root, { train: true }),
+    data.readFashionMnist(root, { train: false }),
+  ]);
+  const toX = (d) =>
+    tf.tensor2d(
+      Float32Array.from(d.images, (v) => v / 255),
+      [d.count, 784],
+    );
   const [xs, ys, xt] = [toX(train), tf.oneHot(tf.tensor1d(train.labels, 'int32'), 10), toX(test)];
   const model = tfl.sequential({
-    layers: [tfl.layers.dense({ units: 10, inputShape: [784], activation: 'softmax', kernelInitializer: tfl.initializers.randomNormal({ stddev: 0.01, seed: 0 }) })],
+    layers: [
+      tfl.layers.dense({
+        units: 10,
+        inputShape: [784],
+        activation: 'softmax',
+        kernelInitializer: tfl.initializers.randomNormal({ stddev: 0.01, seed: 0 }),
+      }),
+    ],
   });
   model.compile({ optimizer: tfl.train.sgd(0.1), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const history = [];
   let t0 = 0;
   await model.fit(xs, ys, {
-    batchSize: 256, epochs, shuffle: true, verbose: 0,
+    batchSize: 256,
+    epochs,
+    shuffle: true,
+    verbose: 0,
     callbacks: {
       onEpochBegin: async () => void (t0 = performance.now()),
       onEpochEnd: async (epoch, logs) => {
         const seconds = (performance.now() - t0) / 1000;
-        const testAcc = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(model.predict(xt), 1), tf.tensor1d(test.labels, 'int32')), 'float32')).dataSync()[0]);
+        const testAcc = tf.tidy(
+          () =>
+            tf
+              .mean(tf.cast(tf.equal(tf.argMax(model.predict(xt), 1), tf.tensor1d(test.labels, 'int32')), 'float32'))
+              .dataSync()[0],
+        );
         history.push({ epoch: epoch + 1, loss: logs.loss, trainAcc: logs.acc, testAcc, seconds, examples: 60000 });
       },
     },
@@ -78,21 +107,26 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const perEpoch = (history) => median(history.length > 1 ? history.slice(1).map((m) => m.seconds) : history.map((m) => m.seconds));
+const perEpoch = (history) =>
+  median(history.length > 1 ? history.slice(1).map((m) => m.seconds) : history.map((m) => m.seconds));
 const row = (backend, impl, text) => console.log(`${backend.padEnd(11)} ${impl.padEnd(9)} ${text}`);
 
 // Each round runs every configuration once, in the same order; a round's figures share the machine's
 // state of the moment, so ratios are taken within a round and their median reported (these machines
 // are noisy: a whole round can run 30% slower than the one before).
 const configs = [];
-for (const backend of values.backends.split(',')) for (const impl of values.impls.split(',')) configs.push({ backend, impl });
+for (const backend of values.backends.split(','))
+  for (const impl of values.impls.split(',')) configs.push({ backend, impl });
 const torchRuns = [];
 const runs = new Map(configs.map((c) => [`${c.backend}:${c.impl}`, []]));
 const unavailable = new Map();
 
 function runChild({ backend, impl }) {
   const start = performance.now();
-  const r = spawnSync(process.execPath, [self, '--child', `${backend}:${impl}`, '--epochs', String(epochs)], { encoding: 'utf8', cwd: root });
+  const r = spawnSync(process.execPath, [self, '--child', `${backend}:${impl}`, '--epochs', String(epochs)], {
+    encoding: 'utf8',
+    cwd: root,
+  });
   const processSeconds = (performance.now() - start) / 1000;
   const s = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()) : { error: r.stderr.trim() };
   return s.error !== undefined ? { error: s.error } : { ...s, processSeconds, perEpoch: perEpoch(s.history) };
@@ -103,7 +137,11 @@ let python = null;
 function runTorch() {
   for (const candidate of python ? [python] : ['python3', '/usr/bin/python3']) {
     const start = performance.now();
-    const r = spawnSync(candidate, [join(root, 'scripts/bench_torch.py'), join(root, 'datasets/fashion-mnist'), String(epochs), '1'], { encoding: 'utf8' });
+    const r = spawnSync(
+      candidate,
+      [join(root, 'scripts/bench_torch.py'), join(root, 'datasets/fashion-mnist'), String(epochs), '1'],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) continue;
     python = candidate;
     const t = JSON.parse(r.stdout.trim().split('\n').pop());
@@ -129,15 +167,20 @@ for (let round = 0; round < repeat; round++) {
 }
 
 const fmt = (x, digits = 3) => x.toFixed(digits);
-console.log(`softmax bench: Fashion-MNIST, batch 256, lr 0.1, seed 0, ${epochs} epochs, ${repeat} round${repeat === 1 ? '' : 's'}, node ${process.version}`);
+console.log(
+  `softmax bench: Fashion-MNIST, batch 256, lr 0.1, seed 0, ${epochs} epochs, ${repeat} round${repeat === 1 ? '' : 's'}, node ${process.version}`,
+);
 console.log('s/epoch: median of epochs 2..N in each run; the median over rounds, then [fastest, slowest] round');
 console.log('backend     impl      s/epoch  [range]          examples/s  process s  peak RSS MB  test acc');
 const line = (backend, impl, rs, rss) => {
   const per = rs.map((r) => r.perEpoch);
   const last = rs[0].history[rs[0].history.length - 1];
-  row(backend, impl,
+  row(
+    backend,
+    impl,
     `${fmt(median(per)).padStart(7)}  [${fmt(Math.min(...per))}, ${fmt(Math.max(...per))}]  ${(60000 / median(per)).toFixed(0).padStart(10)}` +
-      `  ${fmt(median(rs.map((r) => r.processSeconds)), 2).padStart(9)}  ${rss.padStart(11)}  ${last.testAcc.toFixed(4)}`);
+      `  ${fmt(median(rs.map((r) => r.processSeconds)), 2).padStart(9)}  ${rss.padStart(11)}  ${last.testAcc.toFixed(4)}`,
+  );
 };
 for (const c of configs) {
   const key = `${c.backend}:${c.impl}`;
@@ -156,7 +199,7 @@ if (torchRuns.length === 0) {
 }
 
 console.log('\nratios of s/epoch, each taken within a round (median over rounds, [range]):');
-const perRound = (key) => (key === 'torch' ? torchRuns : runs.get(key) ?? []).map((r) => r.perEpoch);
+const perRound = (key) => (key === 'torch' ? torchRuns : (runs.get(key) ?? [])).map((r) => r.perEpoch);
 const ratio = (a, b, label) => {
   const [xa, xb] = [perRound(a), perRound(b)];
   const n = Math.min(xa.length, xb.length);
@@ -169,4 +212,5 @@ for (const backend of backends) {
   ratio(`${backend}:concise`, 'torch', `${backend} concise / pytorch`);
   ratio(`${backend}:scratch`, `${backend}:concise`, `${backend} scratch / ${backend} concise`);
 }
-for (const backend of backends) ratio('wasm:layers', `${backend}:concise`, `wasm layers model.fit / ${backend} concise`);
+for (const backend of backends)
+  ratio('wasm:layers', `${backend}:concise`, `wasm layers model.fit / ${backend} concise`);

@@ -22,7 +22,8 @@ const args = [...pre, 'rebuild', '--release', '-j', '2'];
 // Build against the headers of the running Node when they are installed (Debian's nodejs ships them),
 // so node-gyp need not download them: these machines may have no internet.
 const prefix = resolve(dirname(process.execPath), '..');
-if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include/node/node_api.h'))) args.push(`--nodedir=${prefix}`);
+if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include/node/node_api.h')))
+  args.push(`--nodedir=${prefix}`);
 
 const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
 if (r.status === 0) {
@@ -36,5 +37,7 @@ if (r.status === 0) {
     out.split('\n').find((l) => l.includes('ERR!')) ??
     `node-gyp exited with ${r.status}`;
   say(`the optional native blas backend was not built (${reason.trim()}).`);
-  say('training will use the wasm backend. For the faster one: apt-get install -y libopenblas-dev g++ make python3, then npm run rebuild:native.');
+  say(
+    'training will use the wasm backend. For the faster one: apt-get install -y libopenblas-dev g++ make python3, then npm run rebuild:native.',
+  );
 }

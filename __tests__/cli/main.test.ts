@@ -44,7 +44,21 @@ describe('softmax train: parsing', () => {
   it('parses every flag', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'softmax-cli-'));
     const argv = ['train', '--impl', 'scratch', '--epochs', '3', '--batch-size', '64', '--lr', '0.5', '--seed', '7'];
-    const { code } = await captured([...argv, '--backend', 'cpu', '--data-dir', dir, '--dataset', 'mnist', '--log-level', 'silent', '--check-leaks', '--out', 'runs/x', '--json']);
+    const { code } = await captured([
+      ...argv,
+      '--backend',
+      'cpu',
+      '--data-dir',
+      dir,
+      '--dataset',
+      'mnist',
+      '--log-level',
+      'silent',
+      '--check-leaks',
+      '--out',
+      'runs/x',
+      '--json',
+    ]);
     expect(code).toBe(0);
     expect(runTrain.mock.calls[0]?.[0]).toEqual({
       impl: 'scratch',
@@ -130,7 +144,9 @@ describe('the softmax executable', () => {
   it('an unavailable backend is one line naming the cause and the alternatives, exit 2', () => {
     const r = run(['train', '--backend', 'tensorflow', '--log-level', 'silent']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^softmax: Backend 'tensorflow' cannot be used: .*@tensorflow\/tfjs-node.*auto, blas, wasm, cpu/);
+    expect(r.stderr).toMatch(
+      /^softmax: Backend 'tensorflow' cannot be used: .*@tensorflow\/tfjs-node.*auto, blas, wasm, cpu/,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -9,7 +9,11 @@ import { build } from 'esbuild';
 const ROOT = resolve(__dirname, '../..');
 const ENTRIES = ['src/core/index.ts', 'src/core/d2l/index.ts', 'src/core/fit/index.ts'];
 
-const npx = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'node_modules', args[0] as string), ...args.slice(1)], { cwd: ROOT, encoding: 'utf8' });
+const npx = (args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, 'node_modules', args[0] as string), ...args.slice(1)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
 
 it.each(ENTRIES)("%s bundles with esbuild for platform 'browser', without any Node module or stub", async (entry) => {
   const result = await build({
@@ -24,7 +28,9 @@ it.each(ENTRIES)("%s bundles with esbuild for platform 'browser', without any No
   expect(result.errors).toEqual([]);
   const inputs = Object.keys(result.metafile.inputs).map((f) => relative(ROOT, resolve(ROOT, f)));
   expect(inputs.filter((f) => f.startsWith('src/') && !f.startsWith('src/core/'))).toEqual([]);
-  expect(inputs.filter((f) => f.startsWith('src/core/')).length).toBeGreaterThan(entry === 'src/core/index.ts' ? 30 : 10);
+  expect(inputs.filter((f) => f.startsWith('src/core/')).length).toBeGreaterThan(
+    entry === 'src/core/index.ts' ? 30 : 10,
+  );
   expect(inputs.filter((f) => /node_modules\/(@tensorflow\/tfjs-node|sharp|@resvg|pino|yargs)\//.test(f))).toEqual([]);
 });
 
@@ -34,7 +40,9 @@ it('src/core typechecks with lib ["es2022", "dom"] and no @types/node', () => {
   expect(r.status).toBe(0);
   const files = r.stdout.split('\n').filter((l) => l.trim() !== '');
   expect(files.filter((f) => f.includes('@types/node/'))).toEqual([]);
-  expect(files.filter((f) => f.includes('/src/') && !f.includes('/node_modules/') && !f.includes('/src/core/'))).toEqual([]);
+  expect(
+    files.filter((f) => f.includes('/src/') && !f.includes('/node_modules/') && !f.includes('/src/core/')),
+  ).toEqual([]);
 });
 
 it('the dependency rules hold: cli → node → core, core imports no node:* and no Node-only package, no cycles', () => {

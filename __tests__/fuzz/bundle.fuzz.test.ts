@@ -32,16 +32,34 @@ const checkpointMeta: CheckpointMeta = {
   position: null,
   loader: { generator: childGenerator(1).state(), carry: [] },
   history,
-  trainer: { optimizer: 'sgd', learningRate: 0.1, slots: [{ key: '0.bias', updates: 10, states: 0 }, { key: '0.weight', updates: 10, states: 0 }] },
+  trainer: {
+    optimizer: 'sgd',
+    learningRate: 0.1,
+    slots: [
+      { key: '0.bias', updates: 10, states: 0 },
+      { key: '0.weight', updates: 10, states: 0 },
+    ],
+  },
 };
-const architecture = { type: 'Sequential', layers: [{ type: 'Dense', units: 3, inUnits: 2, activation: null, useBias: true, flatten: true }] };
+const architecture = {
+  type: 'Sequential',
+  layers: [{ type: 'Dense', units: 3, inUnits: 2, activation: null, useBias: true, flatten: true }],
+};
 
 let good: Record<'model' | 'checkpoint', { manifest: Json; bin: Buffer }>;
 const work = mkdtempSync(join(tmpdir(), 'softmax-fuzz-'));
 beforeAll(async () => {
   await writeBundle(join(work, 'model'), 'model', { architecture }, arrays);
-  await writeBundle(join(work, 'checkpoint'), 'checkpoint', checkpointMeta, arrays.map((a) => ({ ...a, name: `param/${a.name}` })));
-  const load = (k: string) => ({ manifest: JSON.parse(readFileSync(join(work, k, 'model.json'), 'utf8')) as Json, bin: readFileSync(join(work, k, 'weights.bin')) });
+  await writeBundle(
+    join(work, 'checkpoint'),
+    'checkpoint',
+    checkpointMeta,
+    arrays.map((a) => ({ ...a, name: `param/${a.name}` })),
+  );
+  const load = (k: string) => ({
+    manifest: JSON.parse(readFileSync(join(work, k, 'model.json'), 'utf8')) as Json,
+    bin: readFileSync(join(work, k, 'weights.bin')),
+  });
   good = { model: load('model'), checkpoint: load('checkpoint') };
 });
 
@@ -82,7 +100,11 @@ function mutated(kind: 'model' | 'checkpoint', c: Case): void {
   else if (w !== null && 'append' in w) bin = Buffer.concat([bin, w.append]);
   let manifest = good[kind].manifest;
   if (c.fixDigest && manifest !== null && typeof manifest === 'object' && !Array.isArray(manifest)) {
-    const weights = { ...(manifest['weights'] as Record<string, Json>), byteLength: bin.length, sha256: createHash('sha256').update(bin).digest('hex') };
+    const weights = {
+      ...(manifest['weights'] as Record<string, Json>),
+      byteLength: bin.length,
+      sha256: createHash('sha256').update(bin).digest('hex'),
+    };
     manifest = { ...manifest, weights };
   }
   if (c.swap) manifest = swapIn(manifest, c.picks, c.value);
@@ -108,7 +130,10 @@ describe('bundle readers on hostile directories', () => {
     await fc.assert(
       fc.asyncProperty(caseArb, async (c) => {
         mutated('model', c);
-        await expectTyped(async () => (await loadModel(join(work, 'model'))).net.dispose(), [ModelFormatError, ModelMismatchError]);
+        await expectTyped(
+          async () => (await loadModel(join(work, 'model'))).net.dispose(),
+          [ModelFormatError, ModelMismatchError],
+        );
       }),
       { numRuns: 1500 },
     );

@@ -10,7 +10,8 @@ import { encodeIdx, parseIdx as parsePlain, readImages, readLabels } from '../..
 import { gunzipIfCompressed } from '../../src/node/data/gunzip.js';
 
 /** A file's bytes as the data store parses them: gunzipped (bounded) when gzipped, then parsed. */
-const parseIdx = (bytes: Uint8Array, file: string, { maxBytes }: { maxBytes?: number } = {}) => parsePlain(gunzipIfCompressed(bytes, file, maxBytes), file);
+const parseIdx = (bytes: Uint8Array, file: string, { maxBytes }: { maxBytes?: number } = {}) =>
+  parsePlain(gunzipIfCompressed(bytes, file, maxBytes), file);
 import { IdxFormatError } from '../../src/core/errors.js';
 import { FuzzStats } from './stats.js';
 
@@ -35,7 +36,10 @@ function check(bytes: Uint8Array): void {
     const { dims, data } = parseIdx(bytes, 'fuzz', { maxBytes: MAX });
     expect(data.length).toBe(dims.reduce((a, b) => a * b, 1));
     expect(data.length).toBeLessThanOrEqual(plainLength(bytes));
-    for (const read of [() => readImages(gunzipIfCompressed(bytes, 'fuzz', MAX), 'fuzz'), () => readLabels(gunzipIfCompressed(bytes, 'fuzz', MAX), 'fuzz')]) {
+    for (const read of [
+      () => readImages(gunzipIfCompressed(bytes, 'fuzz', MAX), 'fuzz'),
+      () => readLabels(gunzipIfCompressed(bytes, 'fuzz', MAX), 'fuzz'),
+    ]) {
       try {
         read();
       } catch (err) {
@@ -51,7 +55,10 @@ function check(bytes: Uint8Array): void {
 }
 
 const validFile = fc
-  .record({ dims: fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 3 }), fill: fc.integer({ min: 0, max: 255 }) })
+  .record({
+    dims: fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 3 }),
+    fill: fc.integer({ min: 0, max: 255 }),
+  })
   .map(({ dims, fill }) => encodeIdx(dims, new Uint8Array(dims.reduce((a, b) => a * b, 1)).fill(fill)));
 
 type Mutation =
@@ -64,7 +71,11 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('append' as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
-  fc.record({ kind: fc.constant('dim' as const), which: fc.integer({ min: 0, max: 2 }), value: fc.oneof(fc.nat(8), fc.constant(0xffffffff), fc.nat()) }),
+  fc.record({
+    kind: fc.constant('dim' as const),
+    which: fc.integer({ min: 0, max: 2 }),
+    value: fc.oneof(fc.nat(8), fc.constant(0xffffffff), fc.nat()),
+  }),
 );
 
 function mutate(file: Uint8Array, m: Mutation): Uint8Array {
@@ -96,7 +107,10 @@ describe('parseIdx on hostile input', () => {
     fc.assert(
       fc.property(validFile, fc.array(mutation, { maxLength: 3 }), (file, ms) => {
         const bytes = ms.reduce(mutate, file);
-        if (ms.length === 0) expect([...parseIdx(bytes, 'fuzz').data]).toEqual([...file.subarray(file.length - parseIdx(file, 'fuzz').data.length)]);
+        if (ms.length === 0)
+          expect([...parseIdx(bytes, 'fuzz').data]).toEqual([
+            ...file.subarray(file.length - parseIdx(file, 'fuzz').data.length),
+          ]);
         check(bytes);
       }),
       { numRuns: 3000 },
@@ -105,9 +119,14 @@ describe('parseIdx on hostile input', () => {
 
   it('gzip streams of valid or mutated files, cut or altered anywhere', () => {
     fc.assert(
-      fc.property(validFile, fc.array(mutation, { maxLength: 1 }), fc.array(mutation, { maxLength: 2 }), (file, before, after) => {
-        check(after.reduce(mutate, gzipSync(before.reduce(mutate, file))));
-      }),
+      fc.property(
+        validFile,
+        fc.array(mutation, { maxLength: 1 }),
+        fc.array(mutation, { maxLength: 2 }),
+        (file, before, after) => {
+          check(after.reduce(mutate, gzipSync(before.reduce(mutate, file))));
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -116,6 +135,9 @@ describe('parseIdx on hostile input', () => {
     const bomb = gzipSync(new Uint8Array(64 * MAX));
     expect(bomb.length).toBeLessThan(MAX);
     expect(() => parseIdx(bomb, 'bomb', { maxBytes: MAX })).toThrow(/decompresses to more than 65536 bytes/);
-    fc.assert(fc.property(fc.nat(bomb.length), (at) => check(bomb.subarray(0, at))), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.nat(bomb.length), (at) => check(bomb.subarray(0, at))),
+      { numRuns: 200 },
+    );
   });
 });

@@ -17,7 +17,14 @@ export class FuzzStats {
     this.cases += 1;
     this.kinds.add(err.name);
     // One template per message: numbers, digests and echoed JSON values folded away.
-    this.messages.add(problem.split(/: \[|: \{|holds (?!N bytes)| name /)[0]!.replace(/[0-9a-f]{64}/g, 'H').replace(/0x[0-9a-f]+/g, 'X').replace(/\((unknown type|[a-z]+\d*)\)/g, '(T)').replace(/\d+/g, 'N'));
+    this.messages.add(
+      problem
+        .split(/: \[|: \{|holds (?!N bytes)| name /)[0]!
+        .replace(/[0-9a-f]{64}/g, 'H')
+        .replace(/0x[0-9a-f]+/g, 'X')
+        .replace(/\((unknown type|[a-z]+\d*)\)/g, '(T)')
+        .replace(/\d+/g, 'N'),
+    );
   }
 
   report(): void {

@@ -11,8 +11,15 @@ const arrays = [
   { name: '0.bias', shape: [2], data: Float32Array.from([0.25, -7]) },
 ];
 
-async function expectRejects(p: Promise<unknown>, ErrorClass: typeof ModelFormatError | typeof OutputError, pattern: RegExp) {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+async function expectRejects(
+  p: Promise<unknown>,
+  ErrorClass: typeof ModelFormatError | typeof OutputError,
+  pattern: RegExp,
+) {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ErrorClass);
   expect((err as Error).message).toMatch(pattern);
 }
@@ -21,7 +28,10 @@ describe('writeBundle / readBundle', () => {
   it('round-trips named float32 arrays, little-endian, in manifest order, with offsets and sha256', async () => {
     const dir = join(tmp(), 'model');
     const manifest = await writeBundle(dir, 'model', { classes: ['a', 'b'] }, arrays);
-    expect(manifest.weights.arrays.map((a) => [a.name, a.byteOffset, a.byteLength])).toEqual([['0.weight', 0, 24], ['0.bias', 24, 8]]);
+    expect(manifest.weights.arrays.map((a) => [a.name, a.byteOffset, a.byteLength])).toEqual([
+      ['0.weight', 0, 24],
+      ['0.bias', 24, 8],
+    ]);
     const bin = readFileSync(join(dir, 'weights.bin'));
     expect(bin.length).toBe(32);
     expect(bin.readFloatLE(8)).toBe(3.5);
@@ -44,12 +54,20 @@ describe('writeBundle / readBundle', () => {
   });
 
   it('a missing directory, a truncated or altered weights file, and a foreign manifest are ModelFormatError (7)', async () => {
-    await expectRejects(readBundle(join(tmp(), 'nope'), 'model'), ModelFormatError, /model\.json: no such model manifest/);
+    await expectRejects(
+      readBundle(join(tmp(), 'nope'), 'model'),
+      ModelFormatError,
+      /model\.json: no such model manifest/,
+    );
 
     const dir = join(tmp(), 'model');
     await writeBundle(dir, 'model', {}, arrays);
     truncateSync(join(dir, 'weights.bin'), 20);
-    await expectRejects(readBundle(dir, 'model'), ModelFormatError, /weights\.bin: holds 20 bytes, the manifest says 32: the file is truncated/);
+    await expectRejects(
+      readBundle(dir, 'model'),
+      ModelFormatError,
+      /weights\.bin: holds 20 bytes, the manifest says 32: the file is truncated/,
+    );
 
     await writeBundle(dir, 'model', {}, arrays);
     const bin = readFileSync(join(dir, 'weights.bin'));
@@ -60,7 +78,11 @@ describe('writeBundle / readBundle', () => {
     await writeBundle(dir, 'model', {}, arrays);
     const text = readFileSync(join(dir, 'model.json'), 'utf8');
     writeFileSync(join(dir, 'model.json'), text.slice(0, text.length / 2));
-    await expectRejects(readBundle(dir, 'model'), ModelFormatError, /model\.json: not valid JSON .*truncated or not a manifest/);
+    await expectRejects(
+      readBundle(dir, 'model'),
+      ModelFormatError,
+      /model\.json: not valid JSON .*truncated or not a manifest/,
+    );
 
     writeFileSync(join(dir, 'model.json'), JSON.stringify({ name: 'some package', version: '1.0.0' }));
     await expectRejects(readBundle(dir, 'model'), ModelFormatError, /not a softmax model manifest/);
@@ -69,23 +91,34 @@ describe('writeBundle / readBundle', () => {
     await expectRejects(readBundle(dir, 'model'), ModelFormatError, /holds trainer-states, expected model/);
   });
 
-  (process.getuid?.() === 0 ? it.skip : it)('an unwritable parent is OutputError (10) and keeps the old bundle', async () => {
-    const parent = tmp();
-    const dir = join(parent, 'model');
-    await writeBundle(dir, 'model', { v: 1 }, arrays);
-    chmodSync(parent, 0o500);
-    try {
-      await expectRejects(writeBundle(dir, 'model', { v: 2 }, arrays), OutputError, /Cannot write .*permission denied/);
-    } finally {
-      chmodSync(parent, 0o700);
-    }
-    expect((await readBundle<{ v: number }>(dir, 'model')).manifest.v).toBe(1);
-  });
+  (process.getuid?.() === 0 ? it.skip : it)(
+    'an unwritable parent is OutputError (10) and keeps the old bundle',
+    async () => {
+      const parent = tmp();
+      const dir = join(parent, 'model');
+      await writeBundle(dir, 'model', { v: 1 }, arrays);
+      chmodSync(parent, 0o500);
+      try {
+        await expectRejects(
+          writeBundle(dir, 'model', { v: 2 }, arrays),
+          OutputError,
+          /Cannot write .*permission denied/,
+        );
+      } finally {
+        chmodSync(parent, 0o700);
+      }
+      expect((await readBundle<{ v: number }>(dir, 'model')).manifest.v).toBe(1);
+    },
+  );
 
   it('a file in the way of the output directory is OutputError (10), and nothing is left behind', async () => {
     const parent = tmp();
     writeFileSync(join(parent, 'blocker'), 'not a directory');
-    await expectRejects(writeBundle(join(parent, 'blocker', 'model'), 'model', {}, arrays), OutputError, /Cannot write .*blocker/);
+    await expectRejects(
+      writeBundle(join(parent, 'blocker', 'model'), 'model', {}, arrays),
+      OutputError,
+      /Cannot write .*blocker/,
+    );
     await expectRejects(writeBundle(join(parent, 'blocker'), 'model', {}, arrays), OutputError, /a file is in the way/);
     expect(readdirSync(parent)).toEqual(['blocker']);
     expect(readFileSync(join(parent, 'blocker'), 'utf8')).toBe('not a directory');

@@ -21,7 +21,12 @@ const at = (img: Uint8Array, r: number, c: number) => img[r * 28 + c] ?? -1;
 describe('readImageAsFashionMnist', () => {
   it('a dark object on a white photo (JPEG, 3:1) is inverted, trimmed, fit and centered', async () => {
     const file = join(tmp(), 'photo.jpg');
-    writeFileSync(file, await sharp(picture(300, 100, 250, 20), { raw: { width: 300, height: 100, channels: 3 } }).jpeg().toBuffer());
+    writeFileSync(
+      file,
+      await sharp(picture(300, 100, 250, 20), { raw: { width: 300, height: 100, channels: 3 } })
+        .jpeg()
+        .toBuffer(),
+    );
     const img = await readImageAsFashionMnist(file);
     expect(img).toHaveLength(784);
     expect(at(img, 14, 14)).toBeGreaterThan(200); // the object, now light
@@ -32,7 +37,12 @@ describe('readImageAsFashionMnist', () => {
 
   it('a light object on black (PNG) is kept as it is', async () => {
     const file = join(tmp(), 'dark.png');
-    writeFileSync(file, await sharp(picture(56, 56, 0, 255), { raw: { width: 56, height: 56, channels: 3 } }).png().toBuffer());
+    writeFileSync(
+      file,
+      await sharp(picture(56, 56, 0, 255), { raw: { width: 56, height: 56, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
     const img = await readImageAsFashionMnist(file);
     expect(at(img, 14, 14)).toBeGreaterThan(200);
   });

@@ -9,24 +9,93 @@ const values = (m: object) => Object.keys(m).sort();
 it("'softmax' is Gluon-sized: nn, init, loss, autograd, Trainer, data, random, the backend, tf, loadModel, the errors", () => {
   const errors = values(root).filter((k) => k.endsWith('Error') || k === 'assert');
   expect(values(root).filter((k) => !errors.includes(k))).toEqual(
-    ['Trainer', 'autograd', 'backendNames', 'currentBackend', 'data', 'init', 'initBackend', 'loadModel', 'loss', 'nn', 'random', 'registerBackendProvider', 'tf'].sort(),
+    [
+      'Trainer',
+      'autograd',
+      'backendNames',
+      'currentBackend',
+      'data',
+      'init',
+      'initBackend',
+      'loadModel',
+      'loss',
+      'nn',
+      'random',
+      'registerBackendProvider',
+      'tf',
+    ].sort(),
   );
-  expect(errors).toEqual(expect.arrayContaining(['SoftmaxError', 'ShapeError', 'DeferredInitializationError', 'StaleGradientError', 'ChecksumError', 'IdxFormatError', 'BackendError', 'ConfigError']));
+  expect(errors).toEqual(
+    expect.arrayContaining([
+      'SoftmaxError',
+      'ShapeError',
+      'DeferredInitializationError',
+      'StaleGradientError',
+      'ChecksumError',
+      'IdxFormatError',
+      'BackendError',
+      'ConfigError',
+    ]),
+  );
 });
 
 it("'softmax' data namespace holds the loaders and data sets, not the parser or the downloader", () => {
-  for (const internal of ['parseIdx', 'MAX_IDX_BYTES', 'mirrorsFrom', 'searchPath', 'downloadDataset', 'gunzipIfCompressed']) expect(values(root.data)).not.toContain(internal);
-  expect(values(root.data)).toEqual(expect.arrayContaining(['DataLoader', 'FashionMNIST', 'loadFashionMnist', 'BatchSampler', 'RandomSampler', 'SequentialSampler']));
+  for (const internal of [
+    'parseIdx',
+    'MAX_IDX_BYTES',
+    'mirrorsFrom',
+    'searchPath',
+    'downloadDataset',
+    'gunzipIfCompressed',
+  ])
+    expect(values(root.data)).not.toContain(internal);
+  expect(values(root.data)).toEqual(
+    expect.arrayContaining([
+      'DataLoader',
+      'FashionMNIST',
+      'loadFashionMnist',
+      'BatchSampler',
+      'RandomSampler',
+      'SequentialSampler',
+    ]),
+  );
 });
 
 it("'softmax/d2l' has the book's helpers, each once", () => {
   expect(values(d2l)).toEqual(
-    ['Accumulator', 'accuracy', 'evaluate', 'evaluateAccuracy', 'examplesPerSecond', 'formatEpoch', 'formatEvaluation', 'formatFixed', 'predictCh3', 'predictProbabilities', 'scratch', 'topK', 'trainCh3', 'trainEpochCh3'].sort(),
+    [
+      'Accumulator',
+      'accuracy',
+      'evaluate',
+      'evaluateAccuracy',
+      'examplesPerSecond',
+      'formatEpoch',
+      'formatEvaluation',
+      'formatFixed',
+      'predictCh3',
+      'predictProbabilities',
+      'scratch',
+      'topK',
+      'trainCh3',
+      'trainEpochCh3',
+    ].sort(),
   );
-  expect(values(d2l.scratch)).toEqual(['SoftmaxRegressionScratch', 'crossEntropy', 'denseFromScratch', 'sgd', 'softmax']);
+  expect(values(d2l.scratch)).toEqual([
+    'SoftmaxRegressionScratch',
+    'crossEntropy',
+    'denseFromScratch',
+    'sgd',
+    'softmax',
+  ]);
 });
 
 it("'softmax/fit' has the loop and the checkpoint format; 'softmax/core' adds what a platform needs", () => {
   expect(values(fitEntry)).toEqual(['CHECKPOINT_KIND', 'checkpointArrays', 'checkpointOf', 'fit']);
-  expect(values(core).filter((k) => !values(root).includes(k))).toEqual(['cpuProvider', 'platform', 'setPlatform', 'silentLogger', 'wasmProvider']);
+  expect(values(core).filter((k) => !values(root).includes(k))).toEqual([
+    'cpuProvider',
+    'platform',
+    'setPlatform',
+    'silentLogger',
+    'wasmProvider',
+  ]);
 });

@@ -51,7 +51,8 @@ export function buildParser(argv: string[]) {
     .fail((message, err) => {
       // Validation failures (message) and errors thrown by coerce/check/handlers (err) both land here.
       if (err instanceof SoftmaxError) throw err;
-      if (err === undefined || err === null || err.name === 'YError') throw new ConfigError((message ?? err?.message ?? 'Invalid usage.').replace(/\s*\n\s*/g, ' '));
+      if (err === undefined || err === null || err.name === 'YError')
+        throw new ConfigError((message ?? err?.message ?? 'Invalid usage.').replace(/\s*\n\s*/g, ' '));
       throw err;
     })
     .exitProcess(false);

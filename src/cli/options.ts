@@ -30,9 +30,18 @@ export function checkTrainOptions(args: { 'data-dir'?: string | undefined }): tr
 
 /** Options of the commands that load a saved model (evaluate, predict). */
 export const modelOptions = {
-  model: { type: 'string', demandOption: true, requiresArg: true, describe: "A model directory written by 'softmax train' (runs/NAME/model)" },
+  model: {
+    type: 'string',
+    demandOption: true,
+    requiresArg: true,
+    describe: "A model directory written by 'softmax train' (runs/NAME/model)",
+  },
   'data-dir': { type: 'string', describe: "Directory with the data set's four files (default: as for train)" },
-  backend: { choices: BACKEND_CHOICES, default: 'auto' as const, describe: 'auto tries tensorflow (tfjs-node), then wasm, then cpu' },
+  backend: {
+    choices: BACKEND_CHOICES,
+    default: 'auto' as const,
+    describe: 'auto tries tensorflow (tfjs-node), then wasm, then cpu',
+  },
   'log-level': { choices: LOG_LEVELS, default: 'warn' as const, describe: 'Level of the JSON log records' },
   'log-file': { type: 'string', describe: 'Write JSON log records to this file instead of stderr' },
 } satisfies Record<string, Options>;

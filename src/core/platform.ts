@@ -13,7 +13,10 @@ import type { DatasetInfo } from './data/datasets.js';
 /** Saves and loads bundles (`io/bundle.ts`) at a path the platform understands (a directory in Node). */
 export interface BundleStore {
   save<M extends object>(path: string, kind: string, meta: M, arrays: readonly NamedArray[]): Promise<Manifest<M>>;
-  load<M extends object>(path: string, kind: string): Promise<{ manifest: Manifest<M>; arrays: Map<string, NamedArray> }>;
+  load<M extends object>(
+    path: string,
+    kind: string,
+  ): Promise<{ manifest: Manifest<M>; arrays: Map<string, NamedArray> }>;
 }
 
 /** Where a data set was found, as a data store reports it. */

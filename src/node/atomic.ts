@@ -97,7 +97,8 @@ export async function writeDirAtomic(dir: string, files: Readonly<Record<string,
       for (const [name, data] of Object.entries(files)) await writeNew(path.join(temp, name), data);
       await syncDir(temp);
       const existing = await stat(dir).catch(() => undefined);
-      if (existing !== undefined && !existing.isDirectory()) throw new OutputError(dir, 'a file is in the way of the directory');
+      if (existing !== undefined && !existing.isDirectory())
+        throw new OutputError(dir, 'a file is in the way of the directory');
       if (existing !== undefined) await rename(dir, old);
       try {
         await rename(temp, dir);

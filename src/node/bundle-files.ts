@@ -17,7 +17,12 @@ export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update
  * Writes `arrays` and a manifest (`meta` plus the header) to directory `dir`, replacing it atomically.
  * Throws `OutputError` when `dir` cannot be written; a previous bundle there stays intact then.
  */
-export async function writeBundle<M extends object>(dir: string, kind: string, meta: M, arrays: readonly NamedArray[]): Promise<Manifest<M>> {
+export async function writeBundle<M extends object>(
+  dir: string,
+  kind: string,
+  meta: M,
+  arrays: readonly NamedArray[],
+): Promise<Manifest<M>> {
   const { manifest, files } = encodeBundle(kind, meta, arrays, sha256);
   await writeDirAtomic(dir, files);
   return manifest;
@@ -29,7 +34,8 @@ async function readPart(file: string, what: string): Promise<Buffer> {
     return await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' || code === 'ENOTDIR' ? `no such ${what}` : `cannot read the ${what} (${code ?? String(err)})`;
+    const problem =
+      code === 'ENOENT' || code === 'ENOTDIR' ? `no such ${what}` : `cannot read the ${what} (${code ?? String(err)})`;
     throw new ModelFormatError(file, problem, { cause: err });
   }
 }
@@ -38,9 +44,15 @@ async function readPart(file: string, what: string): Promise<Buffer> {
  * Reads a bundle written by `writeBundle` with the given `kind`: the manifest and the arrays by name,
  * verified (see `decodeWeights`). Throws `ModelFormatError` for a missing, truncated, altered or foreign directory.
  */
-export async function readBundle<M extends object>(dir: string, kind: string): Promise<{ manifest: Manifest<M>; arrays: Map<string, NamedArray> }> {
+export async function readBundle<M extends object>(
+  dir: string,
+  kind: string,
+): Promise<{ manifest: Manifest<M>; arrays: Map<string, NamedArray> }> {
   const manifestFile = path.join(dir, MANIFEST_FILE);
-  const text = await readPart(manifestFile, `${kind} manifest (expected a directory written by softmax holding ${MANIFEST_FILE})`);
+  const text = await readPart(
+    manifestFile,
+    `${kind} manifest (expected a directory written by softmax holding ${MANIFEST_FILE})`,
+  );
   const manifest = decodeManifest<M>(text.toString('utf8'), manifestFile, kind);
   const binFile = path.join(dir, manifest.weights.file);
   const bin = await readPart(binFile, 'weights file');

@@ -25,7 +25,9 @@ const TEMP = /^epoch-\d{4,}(?:-batch-\d{6,})?\.[0-9a-f]{12}\.part(?:\.old)?$/;
 
 /** A checkpoint's name for `epoch` epochs done plus `batch` batches of the next one. */
 export function checkpointName(epoch: number, batch = 0): string {
-  return batch === 0 ? `epoch-${String(epoch).padStart(4, '0')}` : `epoch-${String(epoch + 1).padStart(4, '0')}-batch-${String(batch).padStart(6, '0')}`;
+  return batch === 0
+    ? `epoch-${String(epoch).padStart(4, '0')}`
+    : `epoch-${String(epoch + 1).padStart(4, '0')}-batch-${String(batch).padStart(6, '0')}`;
 }
 
 /** Orders names by training progress: [epochs done, batches into the next]. */
@@ -50,7 +52,8 @@ export class CheckpointStore {
     const probe = path.join(dir, '.write-test');
     await writeFileAtomic(probe, 'softmax checks that it can write checkpoints here\n');
     await rm(probe, { force: true });
-    for (const name of await readdir(dir)) if (TEMP.test(name)) await rm(path.join(dir, name), { recursive: true, force: true });
+    for (const name of await readdir(dir))
+      if (TEMP.test(name)) await rm(path.join(dir, name), { recursive: true, force: true });
     return new CheckpointStore(dir, keep);
   }
 
@@ -62,7 +65,11 @@ export class CheckpointStore {
   /** Checkpoint names, oldest first. */
   async names(): Promise<string[]> {
     const entries = await readdir(this.dir).catch((err: unknown) => {
-      throw new CheckpointError(this.dir, `cannot list the checkpoint directory (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+      throw new CheckpointError(
+        this.dir,
+        `cannot list the checkpoint directory (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+        { cause: err },
+      );
     });
     const named = entries.flatMap((n) => {
       const p = progressOf(n);
@@ -76,7 +83,8 @@ export class CheckpointStore {
     const target = path.join(this.dir, checkpointName(meta.epoch, meta.position?.batch ?? 0));
     await writeBundle(target, CHECKPOINT_KIND, meta, checkpointArrays(meta, params, states));
     const names = await this.names();
-    for (const old of names.slice(0, Math.max(0, names.length - this.keep))) await rm(path.join(this.dir, old), { recursive: true, force: true });
+    for (const old of names.slice(0, Math.max(0, names.length - this.keep)))
+      await rm(path.join(this.dir, old), { recursive: true, force: true });
     return target;
   }
 
@@ -94,6 +102,11 @@ export class CheckpointStore {
         notice(`checkpoint ${name} is damaged, skipping it: ${err.message}`);
       }
     }
-    throw new CheckpointError(this.dir, names.length === 0 ? 'holds no checkpoint to resume from (expected epoch-NNNN directories written by --checkpoint-dir)' : 'no checkpoint in it is intact');
+    throw new CheckpointError(
+      this.dir,
+      names.length === 0
+        ? 'holds no checkpoint to resume from (expected epoch-NNNN directories written by --checkpoint-dir)'
+        : 'no checkpoint in it is intact',
+    );
   }
 }

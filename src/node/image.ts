@@ -31,7 +31,9 @@ async function decodeGray(bytes: Buffer, file: string): Promise<Gray> {
     return { data: gray, width: info.width, height: info.height };
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new ImageFormatError(file, `not an image softmax can read (PNG, JPEG, WebP, GIF, TIFF or AVIF): ${reason}`, { cause: err });
+    throw new ImageFormatError(file, `not an image softmax can read (PNG, JPEG, WebP, GIF, TIFF or AVIF): ${reason}`, {
+      cause: err,
+    });
   }
 }
 
@@ -81,7 +83,9 @@ export async function readImageAsFashionMnist(file: string): Promise<Uint8Array>
     bytes = await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ImageFormatError(file, code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(err)})`, { cause: err });
+    throw new ImageFormatError(file, code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(err)})`, {
+      cause: err,
+    });
   }
   return toFashionMnist(bytes, file);
 }

@@ -10,7 +10,8 @@ import { blasProvider, tensorflowProvider } from './backend/providers.js';
 import { nodeBundleStore } from './bundle-files.js';
 import { nodeDataStore } from './data/store.js';
 
-for (const provider of [tensorflowProvider, blasProvider, wasmProvider]) registerBackendProvider(provider, { before: 'cpu' });
+for (const provider of [tensorflowProvider, blasProvider, wasmProvider])
+  registerBackendProvider(provider, { before: 'cpu' });
 
 setPlatform({
   name: 'Node',

@@ -17,8 +17,12 @@ import { serve, startServer } from '../../node/data/download-fixtures.js';
 
 const ROOT = resolve(__dirname, '../../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
-const NAMES = [FASHION_MNIST_FILES.train.images, FASHION_MNIST_FILES.train.labels, FASHION_MNIST_FILES.test.images,
-  FASHION_MNIST_FILES.test.labels].map((f) => f.file);
+const NAMES = [
+  FASHION_MNIST_FILES.train.images,
+  FASHION_MNIST_FILES.train.labels,
+  FASHION_MNIST_FILES.test.images,
+  FASHION_MNIST_FILES.test.labels,
+].map((f) => f.file);
 const real = (name: string): Buffer => readFileSync(join(ROOT, 'datasets/fashion-mnist', name));
 
 let server: TestServer;
@@ -59,9 +63,19 @@ async function run(argv: string[]): Promise<{ code: number; err: string; out: st
 describe('softmax download', () => {
   it('fetches the official files from --mirror (after a mirror that 404s), verifies them, says what it did', async () => {
     const dir = await tempDir();
-    const { code, err, out } = await run(['download', '--mirror', `${server.url}missing/`, '--mirror', `${server.url}good/`, '--dir', dir]);
+    const { code, err, out } = await run([
+      'download',
+      '--mirror',
+      `${server.url}missing/`,
+      '--mirror',
+      `${server.url}good/`,
+      '--dir',
+      dir,
+    ]);
     expect(code).toBe(0);
-    expect(err).toContain(`Fashion-MNIST: checking ${dir}; missing files come from ${server.url}missing/, ${server.url}good/`);
+    expect(err).toContain(
+      `Fashion-MNIST: checking ${dir}; missing files come from ${server.url}missing/, ${server.url}good/`,
+    );
     expect(err).toContain('downloading train-images-idx3-ubyte.gz');
     expect(out).toBe(`Fashion-MNIST is ready in ${dir}: 4 files downloaded, 0 already present, all verified\n`);
     expect((await readdir(dir)).sort()).toEqual([...NAMES].sort());
@@ -78,9 +92,11 @@ describe('softmax download', () => {
     expect(code).toBe(6);
     const line = err.split('\n').find((l) => l.startsWith('softmax: ')) ?? '';
     expect(line).toMatch(
-      new RegExp(`^softmax: Could not download train-images-idx3-ubyte.gz of Fashion-MNIST into ${dir} from any of 1 mirror: ` +
-        `${server.url}corrupt/train-images-idx3-ubyte.gz \\(bad content: sha256 of the decompressed content is [0-9a-f]{64}, ` +
-        `expected ${FASHION_MNIST_FILES.train.images.sha256}\\)\\. Try a reachable mirror with --mirror URL`),
+      new RegExp(
+        `^softmax: Could not download train-images-idx3-ubyte.gz of Fashion-MNIST into ${dir} from any of 1 mirror: ` +
+          `${server.url}corrupt/train-images-idx3-ubyte.gz \\(bad content: sha256 of the decompressed content is [0-9a-f]{64}, ` +
+          `expected ${FASHION_MNIST_FILES.train.images.sha256}\\)\\. Try a reachable mirror with --mirror URL`,
+      ),
     );
     expect(err).not.toMatch(/\n\s+at /);
     expect(await readdir(dir)).toEqual([]);
@@ -111,10 +127,13 @@ describe('the softmax executable: download', () => {
   it('download --help answers without loading TensorFlow.js', () => {
     const probe = spawnSync(
       process.execPath,
-      ['-e', `require(${JSON.stringify(CLI)}).main(['download', '--help']).then((c) => {
+      [
+        '-e',
+        `require(${JSON.stringify(CLI)}).main(['download', '--help']).then((c) => {
          const tf = Object.keys(require.cache).filter((k) => k.includes('@tensorflow'));
          console.error('exit', c, 'tensorflow modules', tf.length);
-       });`],
+       });`,
+      ],
       { encoding: 'utf8' },
     );
     expect(probe.stdout).toMatch(/--mirror/);
@@ -126,7 +145,17 @@ describe('the softmax executable: download', () => {
     const dir = await tempDir();
     const child = () =>
       new Promise<{ code: number | null; err: string }>((done) => {
-        const p = spawn(process.execPath, [CLI, 'download', '--mirror', `${server.url}good/`, '--dir', dir, '--force', '--log-level', 'silent']);
+        const p = spawn(process.execPath, [
+          CLI,
+          'download',
+          '--mirror',
+          `${server.url}good/`,
+          '--dir',
+          dir,
+          '--force',
+          '--log-level',
+          'silent',
+        ]);
         let err = '';
         p.stderr.on('data', (d: Buffer) => (err += d.toString()));
         p.on('close', (code) => done({ code, err }));
@@ -134,7 +163,10 @@ describe('the softmax executable: download', () => {
     const results = await Promise.all([child(), child()]);
     expect(results.map((r) => r.code)).toEqual([0, 0]);
     expect((await readdir(dir)).sort()).toEqual([...NAMES].sort());
-    const [train, test] = await Promise.all([readFashionMnist(dir, { train: true }), readFashionMnist(dir, { train: false })]);
+    const [train, test] = await Promise.all([
+      readFashionMnist(dir, { train: true }),
+      readFashionMnist(dir, { train: false }),
+    ]);
     expect([train.count, test.count]).toEqual([60000, 10000]);
   });
 });

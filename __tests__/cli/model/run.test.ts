@@ -66,8 +66,15 @@ describe('softmax evaluate / predict', () => {
     expect(pngSize(join(dir, 'preds.png')).width).toBeGreaterThan(300);
 
     const image = join(dir, 'shirt.png');
-    writeFileSync(image, await sharp({ create: { width: 40, height: 60, channels: 3, background: '#ffffff' } }).png().toBuffer());
-    const r = await stdoutOf(() => run(['predict', '--model', model, '--image', image, '--out', join(dir, 'mine.svg')]));
+    writeFileSync(
+      image,
+      await sharp({ create: { width: 40, height: 60, channels: 3, background: '#ffffff' } })
+        .png()
+        .toBuffer(),
+    );
+    const r = await stdoutOf(() =>
+      run(['predict', '--model', model, '--image', image, '--out', join(dir, 'mine.svg')]),
+    );
     expect(r.value.code).toBe(0);
     expect(r.text).toMatch(new RegExp(`shirt\\.png: [^,]+ \\d+\\.\\d%, [^,]+ \\d+\\.\\d%, [^,]+ \\d+\\.\\d%`));
     expect(existsSync(join(dir, 'mine.svg'))).toBe(true);
@@ -96,9 +103,21 @@ describe('softmax evaluate / predict', () => {
       [['evaluate', '--model', join(dir, 'missing')], 7, /missing\/model\.json: no such model manifest/],
       [['evaluate', '--model', truncated], 7, /weights\.bin: holds 100 bytes, the manifest says 31400/],
       [['predict', '--model', notModel], 7, /not a softmax model manifest/],
-      [['evaluate', '--model', other], 8, /does not fit this network: '0\.weight' has shape \[10,784\] in the file but \[5,784\]/],
-      [['predict', '--model', model, '--image', join(dir, 'text.png'), '--out', join(dir, 'p.png')], 9, /text\.png: not an image/],
-      [['predict', '--model', model, '--n', '2', '--out', join(dir, 'blocker', 'preds.png')], 10, /Cannot write .*blocker/],
+      [
+        ['evaluate', '--model', other],
+        8,
+        /does not fit this network: '0\.weight' has shape \[10,784\] in the file but \[5,784\]/,
+      ],
+      [
+        ['predict', '--model', model, '--image', join(dir, 'text.png'), '--out', join(dir, 'p.png')],
+        9,
+        /text\.png: not an image/,
+      ],
+      [
+        ['predict', '--model', model, '--n', '2', '--out', join(dir, 'blocker', 'preds.png')],
+        10,
+        /Cannot write .*blocker/,
+      ],
     ];
     const before = readdirSync(dir).sort();
     for (const [argv, code, message] of cases) {
@@ -121,10 +140,13 @@ describe('softmax evaluate / predict', () => {
     for (const command of ['evaluate', 'predict']) {
       const probe = spawnSync(
         process.execPath,
-        ['-e', `require(${JSON.stringify(join(ROOT, 'dist/cli/main.js'))}).main(['${command}', '--help']).then((c) => {
+        [
+          '-e',
+          `require(${JSON.stringify(join(ROOT, 'dist/cli/main.js'))}).main(['${command}', '--help']).then((c) => {
            const tf = Object.keys(require.cache).filter((k) => k.includes('@tensorflow') || k.includes('vega'));
            console.error('exit', c, 'heavy modules', tf.length);
-         });`],
+         });`,
+        ],
         { encoding: 'utf8' },
       );
       expect(probe.stdout).toMatch(/--model/);

@@ -24,7 +24,10 @@ async function train(args: Partial<TrainArgs>, signal?: AbortController) {
     lines.push(l);
     if (l.startsWith('epoch 1,')) signal?.abort('SIGTERM'); // lands between epochs 1 and 2
   };
-  const result = await runTrain({ ...base, ...args }, { logger: silentLogger, print, notice: () => {}, signal: signal?.signal });
+  const result = await runTrain(
+    { ...base, ...args },
+    { logger: silentLogger, print, notice: () => {}, signal: signal?.signal },
+  );
   return { result, lines: lines.filter((l) => l.startsWith('epoch ')) };
 }
 const weightsOf = (out: string) => readFileSync(join(out, 'model', 'weights.bin'));
@@ -32,8 +35,14 @@ const weightsOf = (out: string) => readFileSync(join(out, 'model', 'weights.bin'
 describe('DataLoader state', () => {
   it('restore(epochStartState, skipBatches) yields the rest of that epoch exactly', () => {
     const n = 23;
-    const ds = { images: Uint8Array.from({ length: n * 2 }, (_, i) => i), labels: Uint8Array.from({ length: n }, (_, i) => i % 10), count: n, featureSize: 2 };
-    const ids = (it: Iterable<{ X: tf.Tensor; y: tf.Tensor }>) => [...it].map(({ X, y }) => (tf.dispose(X), Array.from(y.dataSync())));
+    const ds = {
+      images: Uint8Array.from({ length: n * 2 }, (_, i) => i),
+      labels: Uint8Array.from({ length: n }, (_, i) => i % 10),
+      count: n,
+      featureSize: 2,
+    };
+    const ids = (it: Iterable<{ X: tf.Tensor; y: tf.Tensor }>) =>
+      [...it].map(({ X, y }) => (tf.dispose(X), Array.from(y.dataSync())));
     const a = new DataLoader(ds, { batchSize: 5, shuffle: true, seed: 1 });
     ids(a);
     const [state, second] = [a.state(), ids(a)];
@@ -50,10 +59,15 @@ describe('checkpoints of runTrain', () => {
   it('keeps the newest --keep; SIGTERM between epochs checkpoints and resumes exactly', async () => {
     const ref = await train({ out: join(tmp(), 'ref') });
     const ckpt = join(tmp(), 'ckpt');
-    const stopped = await train({ checkpointDir: ckpt, keep: 2 }, new AbortController()).then(() => undefined, (e: unknown) => e);
+    const stopped = await train({ checkpointDir: ckpt, keep: 2 }, new AbortController()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(stopped).toBeInstanceOf(InterruptedError);
     expect(exitCodeOf(stopped as InterruptedError)).toBe(143);
-    expect((stopped as Error).message).toMatch(/^SIGTERM: stopped before epoch 2; checkpoint written to .*epoch-0001\. Resume with: softmax train --resume \S+ --impl concise --epochs 3 --batch-size 100 --lr 0.1 --seed 5 --backend cpu --dataset fashion-mnist --limit 1000$/);
+    expect((stopped as Error).message).toMatch(
+      /^SIGTERM: stopped before epoch 2; checkpoint written to .*epoch-0001\. Resume with: softmax train --resume \S+ --impl concise --epochs 3 --batch-size 100 --lr 0.1 --seed 5 --backend cpu --dataset fashion-mnist --limit 1000$/,
+    );
     const out = join(tmp(), 'resumed');
     const resumed = await train({ resume: ckpt, keep: 2, out });
     expect(resumed.lines).toEqual(ref.lines);
@@ -65,7 +79,10 @@ describe('checkpoints of runTrain', () => {
     const ckpt = join(tmp(), 'ckpt');
     await CheckpointStore.open(ckpt, 3);
     writeFileSync(join(ckpt, 'epoch-0002'), 'a file in the way'); // the epoch-2 checkpoint cannot be written
-    const err = await train({ checkpointDir: ckpt }).then(() => undefined, (e: unknown) => e);
+    const err = await train({ checkpointDir: ckpt }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(OutputError);
     expect((err as Error).message).toMatch(/epoch-0002: a file is in the way/);
     expect((await readCheckpoint(join(ckpt, 'epoch-0001'))).meta.epoch).toBe(1);
@@ -84,10 +101,22 @@ describe('divergence', () => {
     const history: EpochMetrics[] = [];
     const onEpochEnd = async (m: EpochMetrics) => {
       history.push(m);
-      const meta = { run: { impl: 'concise', batchSize: 4, lr: 1, seed: 0, dataset: 'x', limit: null, backend: 'cpu' }, epoch: m.epoch, position: null, loader: loader.state(), history: [...history], trainer: null };
+      const meta = {
+        run: { impl: 'concise', batchSize: 4, lr: 1, seed: 0, dataset: 'x', limit: null, backend: 'cpu' },
+        epoch: m.epoch,
+        position: null,
+        loader: loader.state(),
+        history: [...history],
+        trainer: null,
+      };
       await store.save(meta, net.collectParams(), []);
     };
-    const run = fit(net, loader, loader, loss, { epochs: 3, batchSize: 4, updater: { step: () => {} }, callbacks: [{ onEpochEnd }] });
+    const run = fit(net, loader, loader, loss, {
+      epochs: 3,
+      batchSize: 4,
+      updater: { step: () => {} },
+      callbacks: [{ onEpochEnd }],
+    });
     await expect(run).rejects.toThrow(new DivergenceError(2, Number.NaN, 3, 'the mean loss of the batch'));
     await expect(run).rejects.toThrow(/epoch 2, batch 3: .*smaller learning rate/);
     expect(await store.names()).toEqual(['epoch-0001']);

@@ -17,36 +17,63 @@ const base: TrainArgs = { impl: 'concise', epochs: 1, batchSize: 1000, lr: 0.1, 
 async function train(args: Partial<TrainArgs>) {
   const lines: string[] = [];
   const notices: string[] = [];
-  const result = await runTrain({ ...base, ...args }, { logger: silentLogger, print: (l) => lines.push(l), notice: (l) => notices.push(l) });
+  const result = await runTrain(
+    { ...base, ...args },
+    { logger: silentLogger, print: (l) => lines.push(l), notice: (l) => notices.push(l) },
+  );
   return { result, lines, notices };
 }
 
 describe('the run directory', () => {
-  it.each(['concise', 'scratch'] as const)('%s: metrics.jsonl, run.json, curves and a model that evaluate can load', async (impl) => {
-    const out = join(mkdtempSync(join(tmpdir(), 'softmax-run-')), 'demo');
-    const { result, lines, notices } = await train({ impl, out, epochs: impl === 'concise' ? 2 : 1 });
-    const epochs = impl === 'concise' ? 2 : 1;
-    expect(lines).toHaveLength(2 + epochs); // header, epoch lines, examples/sec: the book's output is unchanged
-    expect(notices.filter((n) => n.startsWith('run directory: '))).toEqual([`run directory: ${out} (metrics.jsonl, curves.svg/.png, run.json, model/)`]);
-    expect(readdirSync(out).sort()).toEqual(['curves.png', 'curves.svg', 'metrics.jsonl', 'model', 'run.json']);
-    const metrics = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(metrics.map((m) => Object.keys(m))).toEqual(result.history.map(() => ['epoch', 'loss', 'trainAcc', 'testAcc', 'seconds', 'examplesPerSec']));
-    expect(metrics[epochs - 1].testAcc).toBe(result.history[epochs - 1]?.testAcc);
-    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
-    expect(run.options).toMatchObject({ impl, epochs, batchSize: 1000, lr: 0.1 });
-    expect(run).toMatchObject({ backend: 'cpu', seed: 0, data: { dataset: 'fashion-mnist' }, final: { epoch: epochs, testAcc: result.history[epochs - 1]?.testAcc } });
-    expect(run.data.digests['t10k-images-idx3-ubyte.gz']).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(Object.keys(run.versions)).toEqual(['softmax', 'node', 'tfjs']);
-    expect(svgTexts(join(out, 'curves.svg'))).toEqual(expect.arrayContaining(['train loss', 'train acc', 'test acc', `after epoch ${epochs}`]));
-    expect(pngSize(join(out, 'curves.png')).width).toBeGreaterThan(800);
-    const { net, meta } = await loadModel(join(out, 'model'));
-    expect(meta).toMatchObject({ impl, dataset: 'fashion-mnist', classes: [...FASHION_MNIST_CLASSES], metrics: { epochs } });
-    net.dispose();
-  });
+  it.each(['concise', 'scratch'] as const)(
+    '%s: metrics.jsonl, run.json, curves and a model that evaluate can load',
+    async (impl) => {
+      const out = join(mkdtempSync(join(tmpdir(), 'softmax-run-')), 'demo');
+      const { result, lines, notices } = await train({ impl, out, epochs: impl === 'concise' ? 2 : 1 });
+      const epochs = impl === 'concise' ? 2 : 1;
+      expect(lines).toHaveLength(2 + epochs); // header, epoch lines, examples/sec: the book's output is unchanged
+      expect(notices.filter((n) => n.startsWith('run directory: '))).toEqual([
+        `run directory: ${out} (metrics.jsonl, curves.svg/.png, run.json, model/)`,
+      ]);
+      expect(readdirSync(out).sort()).toEqual(['curves.png', 'curves.svg', 'metrics.jsonl', 'model', 'run.json']);
+      const metrics = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(metrics.map((m) => Object.keys(m))).toEqual(
+        result.history.map(() => ['epoch', 'loss', 'trainAcc', 'testAcc', 'seconds', 'examplesPerSec']),
+      );
+      expect(metrics[epochs - 1].testAcc).toBe(result.history[epochs - 1]?.testAcc);
+      const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+      expect(run.options).toMatchObject({ impl, epochs, batchSize: 1000, lr: 0.1 });
+      expect(run).toMatchObject({
+        backend: 'cpu',
+        seed: 0,
+        data: { dataset: 'fashion-mnist' },
+        final: { epoch: epochs, testAcc: result.history[epochs - 1]?.testAcc },
+      });
+      expect(run.data.digests['t10k-images-idx3-ubyte.gz']).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(Object.keys(run.versions)).toEqual(['softmax', 'node', 'tfjs']);
+      expect(svgTexts(join(out, 'curves.svg'))).toEqual(
+        expect.arrayContaining(['train loss', 'train acc', 'test acc', `after epoch ${epochs}`]),
+      );
+      expect(pngSize(join(out, 'curves.png')).width).toBeGreaterThan(800);
+      const { net, meta } = await loadModel(join(out, 'model'));
+      expect(meta).toMatchObject({
+        impl,
+        dataset: 'fashion-mnist',
+        classes: [...FASHION_MNIST_CLASSES],
+        metrics: { epochs },
+      });
+      net.dispose();
+    },
+  );
 
   it('--json prints one JSON object per epoch on stdout and nothing else', async () => {
     const { lines, notices } = await train({ epochs: 1, json: true });
-    expect(lines.map((l) => Object.keys(JSON.parse(l)))).toEqual([0].map(() => ['epoch', 'loss', 'trainAcc', 'testAcc', 'seconds', 'examplesPerSec']));
+    expect(lines.map((l) => Object.keys(JSON.parse(l)))).toEqual(
+      [0].map(() => ['epoch', 'loss', 'trainAcc', 'testAcc', 'seconds', 'examplesPerSec']),
+    );
     expect(notices.some((n) => n.startsWith('training concise softmax regression'))).toBe(true);
   });
 
@@ -60,7 +87,15 @@ describe('the run directory', () => {
 });
 
 describe('RunDir curves, drawn in the background', () => {
-  const epoch = (n: number) => ({ epoch: n, loss: 1 / n, trainAcc: 0.5 + n / 20, testAcc: 0.5 + n / 25, seconds: 1, examples: 100, numTensors: 0 });
+  const epoch = (n: number) => ({
+    epoch: n,
+    loss: 1 / n,
+    trainAcc: 0.5 + n / 20,
+    testAcc: 0.5 + n / 25,
+    seconds: 1,
+    examples: 100,
+    numTensors: 0,
+  });
 
   it('onEpochEnd returns before the drawing is done; settle waits until the curves show every epoch', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'softmax-run-'));

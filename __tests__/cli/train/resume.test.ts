@@ -11,7 +11,21 @@ import { join, resolve } from 'node:path';
 import { readCheckpoint } from '../../../src/node/checkpoint-store.js';
 
 const CLI = join(resolve(__dirname, '../../..'), 'dist/cli/main.js');
-const BASE = ['--backend', 'cpu', '--limit', '6000', '--batch-size', '50', '--epochs', '3', '--seed', '3', '--log-level', 'silent', '--quiet'];
+const BASE = [
+  '--backend',
+  'cpu',
+  '--limit',
+  '6000',
+  '--batch-size',
+  '50',
+  '--epochs',
+  '3',
+  '--seed',
+  '3',
+  '--log-level',
+  'silent',
+  '--quiet',
+];
 const tmp = () => mkdtempSync(join(tmpdir(), 'softmax-resume-'));
 
 interface Exit {
@@ -59,7 +73,9 @@ function expectSameParams(a: Float32Array, b: Float32Array): void {
   expect(b.length).toBe(a.length);
   const maxDiff = a.reduce((m, v, i) => Math.max(m, Math.abs(v - (b[i] ?? Number.NaN))), 0);
   expect(maxDiff).toBeLessThanOrEqual(1e-6);
-  expect(Buffer.from(b.buffer, b.byteOffset, b.byteLength).equals(Buffer.from(a.buffer, a.byteOffset, a.byteLength))).toBe(true); // in fact bitwise
+  expect(
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength).equals(Buffer.from(a.buffer, a.byteOffset, a.byteLength)),
+  ).toBe(true); // in fact bitwise
 }
 /** Every checkpoint in `dir` reads back intact, and no temporary is left where a checkpoint belongs. */
 async function expectIntact(dir: string): Promise<string[]> {
@@ -82,7 +98,12 @@ describe('kill, interrupt and resume', () => {
   it('SIGKILL at a random batch after epoch 1, then --resume: same epoch lines, same parameters', async () => {
     const root = tmp();
     const ckpt = join(root, 'ckpt');
-    const killed = await train([...BASE, '--checkpoint-dir', ckpt, '--out', join(root, 'a')], { after: 'epoch 1,', whenExists: join(ckpt, 'epoch-0001'), signals: ['SIGKILL'], maxDelayMs: 700 });
+    const killed = await train([...BASE, '--checkpoint-dir', ckpt, '--out', join(root, 'a')], {
+      after: 'epoch 1,',
+      whenExists: join(ckpt, 'epoch-0001'),
+      signals: ['SIGKILL'],
+      maxDelayMs: 700,
+    });
     expect(killed.signal).toBe('SIGKILL');
     const out = join(root, 'b');
     const resumed = await train([...BASE, '--resume', ckpt, '--out', out]);
@@ -97,26 +118,40 @@ describe('kill, interrupt and resume', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('%s mid-epoch: checkpoint at the last batch, exit %i, and the printed resume command continues exactly', async (signal, exitCode) => {
-    const root = tmp();
-    const ckpt = join(root, 'ckpt');
-    const stopped = await train([...BASE, '--checkpoint-dir', ckpt, '--out', join(root, 'a')], { after: 'epoch 1,', signals: [signal], maxDelayMs: 500 });
-    expect(stopped.code).toBe(exitCode);
-    expect(stopped.stderr).toMatch(new RegExp(`${signal}: finishing the current batch`));
-    const hint = /\b(stopped (in|before) epoch \d+[^;]*); checkpoint written to (\S+)\. Resume with: softmax train (.*)$/m.exec(stopped.stderr);
-    expect(hint).not.toBeNull();
-    expect(existsSync(hint![3]!)).toBe(true);
-    const out = join(root, 'b');
-    const resumed = await train([...hint![4]!.split(' '), '--out', out, '--log-level', 'silent', '--quiet']);
-    expect(resumed.code).toBe(0);
-    expect(epochLines(stopped.stdout + resumed.stdout).slice(-3)).toEqual(reference.lines);
-    expect(epochLines(resumed.stdout)).toEqual(reference.lines);
-    expectSameParams(reference.params, weights(out));
-  });
+  ] as const)(
+    '%s mid-epoch: checkpoint at the last batch, exit %i, and the printed resume command continues exactly',
+    async (signal, exitCode) => {
+      const root = tmp();
+      const ckpt = join(root, 'ckpt');
+      const stopped = await train([...BASE, '--checkpoint-dir', ckpt, '--out', join(root, 'a')], {
+        after: 'epoch 1,',
+        signals: [signal],
+        maxDelayMs: 500,
+      });
+      expect(stopped.code).toBe(exitCode);
+      expect(stopped.stderr).toMatch(new RegExp(`${signal}: finishing the current batch`));
+      const hint =
+        /\b(stopped (in|before) epoch \d+[^;]*); checkpoint written to (\S+)\. Resume with: softmax train (.*)$/m.exec(
+          stopped.stderr,
+        );
+      expect(hint).not.toBeNull();
+      expect(existsSync(hint![3]!)).toBe(true);
+      const out = join(root, 'b');
+      const resumed = await train([...hint![4]!.split(' '), '--out', out, '--log-level', 'silent', '--quiet']);
+      expect(resumed.code).toBe(0);
+      expect(epochLines(stopped.stdout + resumed.stdout).slice(-3)).toEqual(reference.lines);
+      expect(epochLines(resumed.stdout)).toEqual(reference.lines);
+      expectSameParams(reference.params, weights(out));
+    },
+  );
 
   it('a second SIGINT ends the process at once; every checkpoint left is intact', async () => {
     const ckpt = join(tmp(), 'ckpt');
-    const r = await train([...BASE, '--checkpoint-dir', ckpt, '--out', join(tmp(), 'a')], { after: 'epoch 1,', signals: ['SIGINT', 'SIGINT'], maxDelayMs: 300 });
+    const r = await train([...BASE, '--checkpoint-dir', ckpt, '--out', join(tmp(), 'a')], {
+      after: 'epoch 1,',
+      signals: ['SIGINT', 'SIGINT'],
+      maxDelayMs: 300,
+    });
     expect(r.code === 130 || r.signal === 'SIGINT').toBe(true);
     expect((await expectIntact(ckpt)).length).toBeGreaterThanOrEqual(1);
   });
@@ -132,7 +167,11 @@ describe('kill, interrupt and resume', () => {
     const out = join(root, 'b');
     const resumed = await train([...BASE, '--resume', ckpt, '--out', out]);
     expect(resumed.code).toBe(0);
-    expect(resumed.stderr.split('\n').filter((l) => l.includes('damaged'))).toEqual([expect.stringMatching(/^checkpoint epoch-0003 is damaged, skipping it: .*sha256 is [0-9a-f]{64}, the manifest says/)]);
+    expect(resumed.stderr.split('\n').filter((l) => l.includes('damaged'))).toEqual([
+      expect.stringMatching(
+        /^checkpoint epoch-0003 is damaged, skipping it: .*sha256 is [0-9a-f]{64}, the manifest says/,
+      ),
+    ]);
     expect(resumed.stderr).toMatch(/resuming from .*epoch-0002/);
     expect(epochLines(resumed.stdout)).toEqual(reference.lines);
     expectSameParams(reference.params, weights(out));
@@ -154,7 +193,9 @@ describe('divergence and output safety', () => {
     const ckpt = join(tmp(), 'ckpt');
     const r = await train([...BASE, '--lr', '1e38', '--checkpoint-dir', ckpt, '--out', join(tmp(), 'a')]);
     expect(r.code).toBe(5);
-    expect(r.stderr).toMatch(/Training diverged in epoch 1, batch 2: the mean loss of the batch is (NaN|Infinity)\. Use a smaller learning rate \(--lr\)\./);
+    expect(r.stderr).toMatch(
+      /Training diverged in epoch 1, batch 2: the mean loss of the batch is (NaN|Infinity)\. Use a smaller learning rate \(--lr\)\./,
+    );
     expect(await expectIntact(ckpt)).toEqual([]);
   });
 

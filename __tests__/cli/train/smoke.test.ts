@@ -39,7 +39,9 @@ describe('training smoke test on the real data (wasm)', () => {
     expect(c.lines[1]).not.toEqual(a.lines[1]);
   });
 
-  (process.env['SOFTMAX_LONG'] ? it.each(['concise', 'scratch'] as const) : it.skip.each(['concise', 'scratch'] as const))(
+  (process.env['SOFTMAX_LONG']
+    ? it.each(['concise', 'scratch'] as const)
+    : it.skip.each(['concise', 'scratch'] as const))(
     "%s: 10 epochs meet the book's bar (train loss < 0.5, train and test acc > 0.7), no tensor growth",
     async (impl) => {
       const { result } = await train({ impl, epochs: 10 });

@@ -25,7 +25,11 @@ function backwardOn(net: Dense, X: tf.Tensor): void {
   r.dispose();
 }
 
-const X = () => tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+const X = () =>
+  tf.tensor2d([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
 
 describe('record', () => {
   it('returns the outputs, owned by the recording until dispose()', () => {

@@ -48,7 +48,9 @@ describe('formatFixed', () => {
   });
 
   it("prints the book's epoch figures", () => {
-    expect(`loss ${formatFixed(0.51204999, 4)}, train acc ${formatFixed(0.8305, 3)}`).toBe('loss 0.5120, train acc 0.831');
+    expect(`loss ${formatFixed(0.51204999, 4)}, train acc ${formatFixed(0.8305, 3)}`).toBe(
+      'loss 0.5120, train acc 0.831',
+    );
   });
 });
 

@@ -42,13 +42,20 @@ describe('trainCh3', () => {
     const W = net.get(0).collectParams().get('weight')?.data().arraySync() as number[][];
     const b = net.get(0).collectParams().get('bias')?.data().arraySync() as number[];
     // A no-op updater keeps the weights fixed, so the epoch's figures are those of W, b on the data.
-    const [m] = trainCh3(net, new DataLoader(train, { batchSize: 64 }), new DataLoader(test, { batchSize: 100 }),
-      new SoftmaxCrossEntropyLoss(), 1, 64, { trainer: { step: () => {} }, print: (l) => lines.push(l) });
+    const [m] = trainCh3(
+      net,
+      new DataLoader(train, { batchSize: 64 }),
+      new DataLoader(test, { batchSize: 100 }),
+      new SoftmaxCrossEntropyLoss(),
+      1,
+      64,
+      { trainer: { step: () => {} }, print: (l) => lines.push(l) },
+    );
     const figures = (d: ArrayDataset) => {
       let loss = 0;
       let correct = 0;
       for (let i = 0; i < d.count; i++) {
-        const o = W.map((row, k) => row.reduce((s, w, j) => s + w * (d.images[i * 784 + j] ?? 0) / 255, b[k] ?? 0));
+        const o = W.map((row, k) => row.reduce((s, w, j) => s + (w * (d.images[i * 784 + j] ?? 0)) / 255, b[k] ?? 0));
         const max = Math.max(...o);
         const lse = max + Math.log(o.reduce((s, v) => s + Math.exp(v - max), 0));
         const y = d.labels[i] ?? 0;
@@ -95,11 +102,19 @@ describe('trainCh3', () => {
     const net = concise();
     const nanLoss = (yHat: tf.Tensor) => tf.mul(tf.sum(yHat, 1), Number.NaN);
     expect(() =>
-      trainCh3(net, new DataLoader(train, { batchSize: 500 }), new DataLoader(test, { batchSize: 500 }), nanLoss, 2, 500, {
-        trainer: { step: () => {} },
-        print: () => {},
-      }),
-    ).toThrow(new DivergenceError(1, Number.NaN, 1, "the mean loss of the batch"));
+      trainCh3(
+        net,
+        new DataLoader(train, { batchSize: 500 }),
+        new DataLoader(test, { batchSize: 500 }),
+        nanLoss,
+        2,
+        500,
+        {
+          trainer: { step: () => {} },
+          print: () => {},
+        },
+      ),
+    ).toThrow(new DivergenceError(1, Number.NaN, 1, 'the mean loss of the batch'));
     net.dispose();
   });
 

@@ -124,7 +124,7 @@ describe('DataLoader options', () => {
 });
 
 describe('loadFashionMnist (shipped data)', () => {
-  test('gives d2l\'s iterators: shuffled train with a last batch of 96, ordered test', async () => {
+  test("gives d2l's iterators: shuffled train with a last batch of 96, ordered test", async () => {
     const root = path.resolve(__dirname, '../../../datasets/fashion-mnist');
     const [trainIter, testIter] = await loadFashionMnist(256, { root, seed: 0 });
     expect([trainIter.numExamples, trainIter.length, trainIter.shuffle]).toEqual([60000, 235, true]);

@@ -1,6 +1,11 @@
 import * as path from 'node:path';
 import { ConfigError, IdxFormatError } from '../../../src/core/errors.js';
-import { FASHION_MNIST_CLASSES, FashionMNIST, getFashionMnistLabels, splitFromIdx } from '../../../src/core/data/fashion-mnist.js';
+import {
+  FASHION_MNIST_CLASSES,
+  FashionMNIST,
+  getFashionMnistLabels,
+  splitFromIdx,
+} from '../../../src/core/data/fashion-mnist.js';
 import { encodeIdx } from '../../../src/core/data/idx.js';
 
 const REAL_DIR = path.resolve(__dirname, '../../../datasets/fashion-mnist');
@@ -23,7 +28,12 @@ describe('splitFromIdx', () => {
     const images = { file: 'i', bytes: encodeIdx([3, 28, 28], new Uint8Array(3 * 784).fill(9)) };
     const labels = { file: 'l', bytes: encodeIdx([3], Uint8Array.of(0, 5, 9)) };
     const split = splitFromIdx(images, labels);
-    expect([split.count, split.featureSize, split.images.length, Array.from(split.labels)]).toEqual([3, 784, 3 * 784, [0, 5, 9]]);
+    expect([split.count, split.featureSize, split.images.length, Array.from(split.labels)]).toEqual([
+      3,
+      784,
+      3 * 784,
+      [0, 5, 9],
+    ]);
   });
 
   test('counts that differ → IdxFormatError naming both files and counts', () => {
@@ -51,4 +61,5 @@ describe('FashionMNIST (through the platform data store)', () => {
       transform: (_, l) => getFashionMnistLabels([l])[0],
     });
     expect(named.get(0)).toBe(FASHION_MNIST_CLASSES[testSet.labels[0]]);
-  });});
+  });
+});

@@ -6,7 +6,11 @@ const IMAGES = 'train-images-idx3-ubyte';
 const LABELS = 'train-labels-idx1-ubyte';
 
 /** Two 2 × 3 images with pixels 0..11. */
-const images = (): Uint8Array => encodeIdx([2, 2, 3], Uint8Array.from({ length: 12 }, (_, i) => i));
+const images = (): Uint8Array =>
+  encodeIdx(
+    [2, 2, 3],
+    Uint8Array.from({ length: 12 }, (_, i) => i),
+  );
 /** `images()` with the byte at `index` set to `value`. */
 function withByte(index: number, value: number): Uint8Array {
   const bytes = images();
@@ -26,7 +30,9 @@ describe('encodeIdx / parseIdx', () => {
 
   test('refuses gzip input (its 1f 8b magic), saying to decompress it first: the platform gunzips', () => {
     expect(() => parseIdx(gzipSync(images()), IMAGES)).toThrow(IdxFormatError);
-    expect(() => parseIdx(gzipSync(images()), IMAGES)).toThrow(/train-images-idx3-ubyte: is gzip-compressed: decompress it before parsing/);
+    expect(() => parseIdx(gzipSync(images()), IMAGES)).toThrow(
+      /train-images-idx3-ubyte: is gzip-compressed: decompress it before parsing/,
+    );
   });
 
   test('data is exactly the payload even inside a larger buffer', () => {
@@ -38,11 +44,7 @@ describe('encodeIdx / parseIdx', () => {
 
   test.each<[string, Uint8Array, RegExp]>([
     ['short file', Uint8Array.of(0, 0, 8), /train-images-idx3-ubyte: too short .*3 bytes, expected at least 4/],
-    [
-      'bad magic',
-      withByte(0, 0x12),
-      /train-images-idx3-ubyte: bad magic number 0x12000803: expected two zero bytes/,
-    ],
+    ['bad magic', withByte(0, 0x12), /train-images-idx3-ubyte: bad magic number 0x12000803: expected two zero bytes/],
     [
       'wrong type byte',
       withByte(2, 0x0d),

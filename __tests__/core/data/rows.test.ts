@@ -32,18 +32,26 @@ describe.each(loops)('the %s loop', (_, gather) => {
     const out = new Float32Array(6).fill(-1);
     expect(gatherRowsU8(src, 3, Uint32Array.from([1, 0]), 0, 2, 255, { out, gather })).toBe(out);
     expect(Array.from(out)).toEqual([153, 204, 255, 0, 51, 102].map((v) => Math.fround(v / 255)));
-    expect(() => gatherRowsU8(src, 3, Uint32Array.from([1, 0]), 0, 2, 255, { out: new Float32Array(5), gather })).toThrow(/out holds 5 values, fewer than 6/);
+    expect(() =>
+      gatherRowsU8(src, 3, Uint32Array.from([1, 0]), 0, 2, 255, { out: new Float32Array(5), gather }),
+    ).toThrow(/out holds 5 values, fewer than 6/);
   });
 
   it('refuses an index past the last row, and rows past the indices, before reading anything', () => {
     const src = new Uint8Array(8);
     const out = new Float32Array(8).fill(-1);
-    expect(() => gatherRowsU8(src, 4, Uint32Array.from([0, 2]), 0, 2, 255, { out, gather })).toThrow(/index 2 is past the last row \(1\)/);
-    expect(() => gatherRowsU8(src, 4, Uint32Array.from([0, 1]), 1, 2, 255, { out, gather })).toThrow(/rows 1\.\.2 are past the 2 indices/);
+    expect(() => gatherRowsU8(src, 4, Uint32Array.from([0, 2]), 0, 2, 255, { out, gather })).toThrow(
+      /index 2 is past the last row \(1\)/,
+    );
+    expect(() => gatherRowsU8(src, 4, Uint32Array.from([0, 1]), 1, 2, 255, { out, gather })).toThrow(
+      /rows 1\.\.2 are past the 2 indices/,
+    );
     expect(Array.from(out)).toEqual(new Array(8).fill(-1));
   });
 });
 
 (native === null ? it.skip : it)('the addon refuses an index past the last row on its own too', () => {
-  expect(() => native?.gatherRowsU8(new Uint8Array(8), 4, Uint32Array.from([0, 2]), 0, 2, 255, new Float32Array(8))).toThrow(/past the last row/);
+  expect(() =>
+    native?.gatherRowsU8(new Uint8Array(8), 4, Uint32Array.from([0, 2]), 0, 2, 255, new Float32Array(8)),
+  ).toThrow(/past the last row/);
 });

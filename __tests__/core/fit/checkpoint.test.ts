@@ -13,17 +13,29 @@ const meta: CheckpointMeta = {
   epoch: 2,
   position: null,
   loader: { generator: null, carry: [] },
-  history: [1, 2].map((epoch) => ({ epoch, loss: 1, trainAcc: 0.5, testAcc: 0.5, seconds: 1, examples: 4, numTensors: 0 })),
+  history: [1, 2].map((epoch) => ({
+    epoch,
+    loss: 1,
+    trainAcc: 0.5,
+    testAcc: 0.5,
+    seconds: 1,
+    examples: 4,
+    numTensors: 0,
+  })),
   trainer: null,
 };
 
 describe('checkpointArrays', () => {
-  it("names parameters param/<key> and optimizer state state/<key>.<i>, in that order", () => {
+  it('names parameters param/<key> and optimizer state state/<key>.<i>, in that order', () => {
     const net = new Dense(2, { inUnits: 3, weightInitializer: Constant(0.5) });
     net.initialize();
     const state = { name: 'weight.0', shape: [2, 3], data: new Float32Array(6) };
     const arrays = checkpointArrays(meta, net.collectParams(), [state]);
-    expect(arrays.map((a) => [a.name, a.shape])).toEqual([['param/weight', [2, 3]], ['param/bias', [2]], ['state/weight.0', [2, 3]]]);
+    expect(arrays.map((a) => [a.name, a.shape])).toEqual([
+      ['param/weight', [2, 3]],
+      ['param/bias', [2]],
+      ['state/weight.0', [2, 3]],
+    ]);
     expect(Array.from(arrays[0]?.data ?? [])).toEqual(new Array(6).fill(0.5));
     net.dispose();
   });
@@ -32,14 +44,19 @@ describe('checkpointArrays', () => {
     const net = new Dense(2, { inUnits: 1 });
     net.initialize();
     net.weight.setData(tf.tensor2d([[1], [Number.NaN]]));
-    const err = expectError(() => checkpointArrays(meta, net.collectParams(), []), DivergenceError, /Training diverged in epoch 3: parameter 'weight' is NaN\./);
+    const err = expectError(
+      () => checkpointArrays(meta, net.collectParams(), []),
+      DivergenceError,
+      /Training diverged in epoch 3: parameter 'weight' is NaN\./,
+    );
     expect(err.message).not.toMatch(/holds is/);
     net.dispose();
   });
 });
 
 describe('checkpointOf', () => {
-  const manifest = (extra: Partial<CheckpointMeta> | Record<string, unknown>) => ({ ...meta, ...extra }) as unknown as Manifest<CheckpointMeta>;
+  const manifest = (extra: Partial<CheckpointMeta> | Record<string, unknown>) =>
+    ({ ...meta, ...extra }) as unknown as Manifest<CheckpointMeta>;
 
   it('splits the arrays by kind and keeps the manifest', () => {
     const arrays = new Map([
@@ -56,11 +73,19 @@ describe('checkpointOf', () => {
     ['loader', { loader: { generator: null, carry: [-1] } }],
     ['run', { run: { impl: 'concise' } }],
   ])('a malformed "%s" field → ModelFormatError naming it', (field, extra) => {
-    expectError(() => checkpointOf('ckpt', manifest(extra), new Map()), ModelFormatError, new RegExp(`ckpt: the checkpoint's "${field}" field is missing or malformed`));
+    expectError(
+      () => checkpointOf('ckpt', manifest(extra), new Map()),
+      ModelFormatError,
+      new RegExp(`ckpt: the checkpoint's "${field}" field is missing or malformed`),
+    );
   });
 
   it('an array of neither kind → ModelFormatError', () => {
     const arrays = new Map([['other/x', { name: 'other/x', shape: [1], data: Float32Array.of(1) }]]);
-    expectError(() => checkpointOf('ckpt', manifest({}), arrays), ModelFormatError, /array 'other\/x' is neither a parameter nor an optimizer state/);
+    expectError(
+      () => checkpointOf('ckpt', manifest({}), arrays),
+      ModelFormatError,
+      /array 'other\/x' is neither a parameter nor an optimizer state/,
+    );
   });
 });

@@ -14,7 +14,12 @@ import { Dense } from '../../../src/core/nn/dense.js';
 import { Constant } from '../../../src/core/nn/init.js';
 import { Trainer } from '../../../src/core/trainer/trainer.js';
 
-const ds = { images: Uint8Array.from({ length: 10 * 4 }, (_, i) => (i * 37) % 256), labels: Uint8Array.from({ length: 10 }, (_, i) => i % 3), count: 10, featureSize: 4 };
+const ds = {
+  images: Uint8Array.from({ length: 10 * 4 }, (_, i) => (i * 37) % 256),
+  labels: Uint8Array.from({ length: 10 }, (_, i) => i % 3),
+  count: 10,
+  featureSize: 4,
+};
 
 function setup() {
   const net = new Dense(3, { inUnits: 4, weightInitializer: Constant(0.01) });
@@ -45,7 +50,9 @@ function recorder(log: string[], extra: Partial<Callback> = {}): Callback {
       return extra.onEpochEnd?.(m, info, c);
     },
     onTrainEnd: (h: History) => {
-      log.push(`end ${h.epochs.length}${h.stopped ? ` stopped at ${h.stopped.epoch}.${h.stopped.position.batch}` : ''}`);
+      log.push(
+        `end ${h.epochs.length}${h.stopped ? ` stopped at ${h.stopped.epoch}.${h.stopped.position.batch}` : ''}`,
+      );
     },
   };
 }
@@ -53,11 +60,28 @@ function recorder(log: string[], extra: Partial<Callback> = {}): Callback {
 it('runs the epochs with each hook in order and gives trainCh3 its figures, bit for bit', async () => {
   const a = setup();
   const log: string[] = [];
-  const h = await fit(a.net, a.loader, a.test, a.loss, { epochs: 2, batchSize: 4, updater: a.trainer, callbacks: [recorder(log)] });
-  expect(log).toEqual(['begin', 'batch 1.1', 'batch 1.2', 'batch 1.3', 'epoch 1', 'batch 2.1', 'batch 2.2', 'batch 2.3', 'epoch 2', 'end 2']);
+  const h = await fit(a.net, a.loader, a.test, a.loss, {
+    epochs: 2,
+    batchSize: 4,
+    updater: a.trainer,
+    callbacks: [recorder(log)],
+  });
+  expect(log).toEqual([
+    'begin',
+    'batch 1.1',
+    'batch 1.2',
+    'batch 1.3',
+    'epoch 1',
+    'batch 2.1',
+    'batch 2.2',
+    'batch 2.3',
+    'epoch 2',
+    'end 2',
+  ]);
   const b = setup();
   const book = trainCh3(b.net, b.loader, b.test, b.loss, 2, 4, { trainer: b.trainer, print: () => {} });
-  const figures = (ms: EpochMetrics[]) => ms.map(({ epoch, loss, trainAcc, testAcc, examples }) => [epoch, loss, trainAcc, testAcc, examples]);
+  const figures = (ms: EpochMetrics[]) =>
+    ms.map(({ epoch, loss, trainAcc, testAcc, examples }) => [epoch, loss, trainAcc, testAcc, examples]);
   expect(figures(h.epochs)).toEqual(figures(book));
   expect(h.stopped).toBeUndefined();
   a.dispose();
@@ -67,8 +91,23 @@ it('runs the epochs with each hook in order and gives trainCh3 its figures, bit 
 it('reports restored epochs first as replayed, then trains from initialEpoch', async () => {
   const a = setup();
   const log: string[] = [];
-  const restored: EpochMetrics = { epoch: 1, loss: 1, trainAcc: 0.5, testAcc: 0.5, seconds: 1, examples: 10, numTensors: 0 };
-  const h = await fit(a.net, a.loader, a.test, a.loss, { epochs: 2, batchSize: 4, updater: a.trainer, callbacks: [recorder(log)], initialEpoch: 2, initialHistory: [restored] });
+  const restored: EpochMetrics = {
+    epoch: 1,
+    loss: 1,
+    trainAcc: 0.5,
+    testAcc: 0.5,
+    seconds: 1,
+    examples: 10,
+    numTensors: 0,
+  };
+  const h = await fit(a.net, a.loader, a.test, a.loss, {
+    epochs: 2,
+    batchSize: 4,
+    updater: a.trainer,
+    callbacks: [recorder(log)],
+    initialEpoch: 2,
+    initialHistory: [restored],
+  });
   expect(log).toEqual(['begin', 'epoch 1 (replayed)', 'batch 2.1', 'batch 2.2', 'batch 2.3', 'epoch 2', 'end 2']);
   expect(h.epochs[0]).toBe(restored);
   a.dispose();
@@ -77,8 +116,15 @@ it('reports restored epochs first as replayed, then trains from initialEpoch', a
 it('stops after the batch in which a callback set stopTraining, leaving the epoch unfinished', async () => {
   const a = setup();
   const log: string[] = [];
-  const stopAt2 = recorder(log, { onBatchEnd: (p, c) => void (p.epoch === 2 && p.batch === 2 && (c.stopTraining = true)) });
-  const h = await fit(a.net, a.loader, a.test, a.loss, { epochs: 3, batchSize: 4, updater: a.trainer, callbacks: [stopAt2] });
+  const stopAt2 = recorder(log, {
+    onBatchEnd: (p, c) => void (p.epoch === 2 && p.batch === 2 && (c.stopTraining = true)),
+  });
+  const h = await fit(a.net, a.loader, a.test, a.loss, {
+    epochs: 3,
+    batchSize: 4,
+    updater: a.trainer,
+    callbacks: [stopAt2],
+  });
   expect(log.slice(-3)).toEqual(['batch 2.1', 'batch 2.2', 'end 1 stopped at 2.2']);
   expect(h.stopped?.position).toMatchObject({ batch: 2, examples: 8 });
   a.dispose();
@@ -88,7 +134,12 @@ it('a stop asked for at an epoch end stops before the next epoch, at its start',
   const a = setup();
   const log: string[] = [];
   const stopAfter1 = recorder(log, { onEpochEnd: (_m, _i, c) => void (c.stopTraining = true) });
-  const h = await fit(a.net, a.loader, a.test, a.loss, { epochs: 3, batchSize: 4, updater: a.trainer, callbacks: [stopAfter1] });
+  const h = await fit(a.net, a.loader, a.test, a.loss, {
+    epochs: 3,
+    batchSize: 4,
+    updater: a.trainer,
+    callbacks: [stopAfter1],
+  });
   expect(log.slice(-2)).toEqual(['epoch 1', 'end 1 stopped at 2.0']);
   expect(h.stopped).toEqual({ epoch: 2, position: { batch: 0, lossSum: 0, correct: 0, examples: 0, seconds: 0 } });
   a.dispose();
@@ -99,7 +150,13 @@ it('continues an epoch from initialPosition, adding to its sums', async () => {
   a.loader.restore(a.loader.state(), { skipBatches: 2 });
   const log: string[] = [];
   const position = { batch: 2, lossSum: 5, correct: 3, examples: 8, seconds: 0.5 };
-  const h = await fit(a.net, a.loader, a.test, a.loss, { epochs: 1, batchSize: 4, updater: a.trainer, callbacks: [recorder(log)], initialPosition: position });
+  const h = await fit(a.net, a.loader, a.test, a.loss, {
+    epochs: 1,
+    batchSize: 4,
+    updater: a.trainer,
+    callbacks: [recorder(log)],
+    initialPosition: position,
+  });
   expect(log).toEqual(['begin', 'batch 1.3', 'epoch 1', 'end 1']);
   expect(h.epochs[0]?.examples).toBe(10);
   expect(h.epochs[0]?.loss).toBeGreaterThan(5 / 10);
@@ -111,7 +168,12 @@ it('leaves no tensor behind across epochs', async () => {
   await fit(a.net, a.loader, a.test, a.loss, { epochs: 1, batchSize: 4, updater: a.trainer });
   const before = tf.memory().numTensors;
   const counts: number[] = [];
-  await fit(a.net, a.loader, a.test, a.loss, { epochs: 3, batchSize: 4, updater: a.trainer, callbacks: [{ onEpochEnd: (m) => void counts.push(m.numTensors) }] });
+  await fit(a.net, a.loader, a.test, a.loss, {
+    epochs: 3,
+    batchSize: 4,
+    updater: a.trainer,
+    callbacks: [{ onEpochEnd: (m) => void counts.push(m.numTensors) }],
+  });
   expect(counts).toEqual([before, before, before]);
   expect(tf.memory().numTensors).toBe(before);
   a.dispose();

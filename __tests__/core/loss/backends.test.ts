@@ -15,7 +15,11 @@ async function lossAndGrads(backend: string): Promise<{ l: number[]; dW: number[
   await initBackend(backend);
   const net = new Dense(3, { inUnits: 4, weightInitializer: Constant(0.1) });
   net.initialize();
-  const X = tf.tensor2d([[1, 2, 3, 4], [0.5, -1, 2, 0], [3, 0, -2, 1]]);
+  const X = tf.tensor2d([
+    [1, 2, 3, 4],
+    [0.5, -1, 2, 0],
+    [3, 0, -2, 1],
+  ]);
   const y = tf.tensor1d([2, 0, 1], 'int32');
   const loss = new SoftmaxCrossEntropyLoss();
   const r = record(() => {
@@ -38,16 +42,20 @@ afterAll(async () => {
   await initBackend('cpu');
 });
 
-describeOn(backendNames().filter((b) => b !== 'cpu'), 'SoftmaxCrossEntropyLoss gives the cpu numbers', (backend) => {
-  it('loss and gradients within 1e-6', async () => {
-    const reference = await lossAndGrads('cpu');
-    const got = await lossAndGrads(backend);
-    for (const key of ['l', 'dW', 'db'] as const) {
-      expect(got[key]).toHaveLength(reference[key].length);
-      got[key].forEach((v, i) => expect(Math.abs(v - (reference[key][i] ?? NaN))).toBeLessThan(1e-6));
-    }
-  });
-});
+describeOn(
+  backendNames().filter((b) => b !== 'cpu'),
+  'SoftmaxCrossEntropyLoss gives the cpu numbers',
+  (backend) => {
+    it('loss and gradients within 1e-6', async () => {
+      const reference = await lossAndGrads('cpu');
+      const got = await lossAndGrads(backend);
+      for (const key of ['l', 'dW', 'db'] as const) {
+        expect(got[key]).toHaveLength(reference[key].length);
+        got[key].forEach((v, i) => expect(Math.abs(v - (reference[key][i] ?? NaN))).toBeLessThan(1e-6));
+      }
+    });
+  },
+);
 
 describeOn(backendNames(), 'tf.oneHot with a float32 dtype', (backend) => {
   it('gives 0 and 1', async () => {

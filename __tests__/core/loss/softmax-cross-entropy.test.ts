@@ -34,7 +34,13 @@ function lossOf(
   return result;
 }
 
-const golden = () => ({ pred: tf.tensor2d([[0, 2], [1, 4]]), label: tf.tensor1d([0, 1], 'int32') });
+const golden = () => ({
+  pred: tf.tensor2d([
+    [0, 2],
+    [1, 4],
+  ]),
+  label: tf.tensor1d([0, 1], 'int32'),
+});
 
 describe('SoftmaxCrossEntropyLoss golden values (STYLE §9)', () => {
   // Row 0: pred [0, 2], label 0: −log(e⁰ / (e⁰ + e²)) = log(1 + e²) = log(8.389056) = 2.1269280.
@@ -92,7 +98,12 @@ describe('SoftmaxCrossEntropyLoss options', () => {
   // pred = log [[0.25, 0.75], [0.5, 0.5]], labels [0, 1] ⇒ [log 4, log 2].
   it('fromLogits: true takes pred as log-probabilities (Gluon meaning, not Keras)', () => {
     const loss = new SoftmaxCrossEntropyLoss({ fromLogits: true });
-    const logp = tf.log(tf.tensor2d([[0.25, 0.75], [0.5, 0.5]]));
+    const logp = tf.log(
+      tf.tensor2d([
+        [0.25, 0.75],
+        [0.5, 0.5],
+      ]),
+    );
     expectClose(lossOf(loss, logp, tf.tensor1d([0, 1], 'int32')).l, [Math.log(4), Math.log(2)], 1e-6);
     // Raw scores are not normalized: pred [0, 2], label 1 ⇒ −2 (a softmax would give 0.126928).
     expectClose(lossOf(loss, tf.tensor2d([[0, 2]]), tf.tensor1d([1], 'int32')).l, [-2], 1e-7);
@@ -100,10 +111,20 @@ describe('SoftmaxCrossEntropyLoss options', () => {
 
   // Dense labels: l = −Σ_c label_c · log softmax(pred)_c, checked against float64 log-softmax.
   it('sparseLabel: false takes a distribution of pred’s shape', () => {
-    const pred = [[0, 2, -1], [1, 4, 0.5]];
-    const label = [[0.2, 0.3, 0.5], [1, 0, 0]];
+    const pred = [
+      [0, 2, -1],
+      [1, 4, 0.5],
+    ];
+    const label = [
+      [0.2, 0.3, 0.5],
+      [1, 0, 0],
+    ];
     const expected = pred.map((z, i) => -logSoftmax64(z).reduce((s, lp, c) => s + lp * (label[i]?.[c] ?? 0), 0));
-    const { shape, l } = lossOf(new SoftmaxCrossEntropyLoss({ sparseLabel: false }), tf.tensor2d(pred), tf.tensor2d(label));
+    const { shape, l } = lossOf(
+      new SoftmaxCrossEntropyLoss({ sparseLabel: false }),
+      tf.tensor2d(pred),
+      tf.tensor2d(label),
+    );
     expect(shape).toEqual([2]);
     expectClose(l, expected, 1e-6);
   });
@@ -112,7 +133,10 @@ describe('SoftmaxCrossEntropyLoss options', () => {
   it('takes the class axis from axis (rank-3 pred, axis 1), sparse and dense', () => {
     const flat = uniformData(1, 24, -3, 3);
     const at = (n: number, c: number, p: number): number => flat[n * 12 + c * 4 + p] ?? Number.NaN;
-    const labels = [[0, 2, 1, 2], [1, 0, 0, 2]];
+    const labels = [
+      [0, 2, 1, 2],
+      [1, 0, 0, 2],
+    ];
     const column = (n: number, p: number): number[] => [0, 1, 2].map((c) => at(n, c, p));
     const expected = [0, 1].map((n) => {
       const per = [0, 1, 2, 3].map((p) => -(logSoftmax64(column(n, p))[labels[n]?.[p] ?? 0] ?? Number.NaN));
@@ -123,7 +147,9 @@ describe('SoftmaxCrossEntropyLoss options', () => {
     expect(sparse.shape).toEqual([2]);
     expectClose(sparse.l, expected, 1e-5);
     // The same labels one-hot along axis 1 give the same loss with sparseLabel: false.
-    const oneHot = [0, 1].flatMap((n) => [0, 1, 2].flatMap((c) => [0, 1, 2, 3].map((p) => (labels[n]?.[p] === c ? 1 : 0))));
+    const oneHot = [0, 1].flatMap((n) =>
+      [0, 1, 2].flatMap((c) => [0, 1, 2, 3].map((p) => (labels[n]?.[p] === c ? 1 : 0))),
+    );
     const dense = new SoftmaxCrossEntropyLoss({ axis: 1, sparseLabel: false });
     expectClose(lossOf(dense, tf.tensor3d(flat, [2, 3, 4]), tf.tensor3d(oneHot, [2, 3, 4])).l, expected, 1e-5);
   });
@@ -131,12 +157,21 @@ describe('SoftmaxCrossEntropyLoss options', () => {
   // pred [T=2, N=3, C=4] with batchAxis 1: loss[n] = mean_t −log softmax(pred[t, n, :])[label[t, n]].
   it('averages over every axis but batchAxis', () => {
     const flat = uniformData(2, 24, -2, 2);
-    const labels = [[3, 0, 1], [2, 2, 0]];
+    const labels = [
+      [3, 0, 1],
+      [2, 2, 0],
+    ];
     const expected = [0, 1, 2].map((n) => {
-      const per = [0, 1].map((t) => softmaxCE64([flat.slice((t * 3 + n) * 4, (t * 3 + n + 1) * 4)], [labels[t]?.[n] ?? 0])[0] ?? 0);
+      const per = [0, 1].map(
+        (t) => softmaxCE64([flat.slice((t * 3 + n) * 4, (t * 3 + n + 1) * 4)], [labels[t]?.[n] ?? 0])[0] ?? 0,
+      );
       return (per[0]! + per[1]!) / 2;
     });
-    const { shape, l } = lossOf(new SoftmaxCrossEntropyLoss({ batchAxis: 1 }), tf.tensor3d(flat, [2, 3, 4]), tf.tensor2d(labels, [2, 3], 'int32'));
+    const { shape, l } = lossOf(
+      new SoftmaxCrossEntropyLoss({ batchAxis: 1 }),
+      tf.tensor3d(flat, [2, 3, 4]),
+      tf.tensor2d(labels, [2, 3], 'int32'),
+    );
     expect(shape).toEqual([3]);
     expectClose(l, expected, 1e-5);
   });
@@ -148,7 +183,14 @@ describe('SoftmaxCrossEntropyLoss options', () => {
 
   // −log softmax([1e4, 0])[1] = 1e4 + log(1 + e⁻¹⁰⁰⁰⁰) = 1e4; −log softmax([0, 1e4])[1] = log(1 + e⁻¹⁰⁰⁰⁰) = 0.
   it('stays finite for very large logits (1e4)', () => {
-    const { l } = lossOf(new SoftmaxCrossEntropyLoss(), tf.tensor2d([[1e4, 0], [0, 1e4]]), tf.tensor1d([1, 1], 'int32'));
+    const { l } = lossOf(
+      new SoftmaxCrossEntropyLoss(),
+      tf.tensor2d([
+        [1e4, 0],
+        [0, 1e4],
+      ]),
+      tf.tensor1d([1, 1], 'int32'),
+    );
     expect(l.every(Number.isFinite)).toBe(true);
     expectClose(l, [1e4, 0], 1e-7, 1e-6);
   });
@@ -159,7 +201,11 @@ describe('SoftmaxCrossEntropyLoss errors', () => {
     const loss = new SoftmaxCrossEntropyLoss();
     const pred = tf.zeros([2, 3]);
     const label = tf.tensor1d([0, 1, 2], 'int32');
-    expectError(() => loss.forward(pred, label), ShapeError, /label of shape \[3\] does not fit pred of shape \[2,3\].*expected \[2\]/);
+    expectError(
+      () => loss.forward(pred, label),
+      ShapeError,
+      /label of shape \[3\] does not fit pred of shape \[2,3\].*expected \[2\]/,
+    );
     const dense = new SoftmaxCrossEntropyLoss({ sparseLabel: false });
     const wrong = tf.zeros([2, 4]);
     expectError(() => dense.forward(pred, wrong), ShapeError, /\[2,4\].*\[2,3\]/);
@@ -169,7 +215,11 @@ describe('SoftmaxCrossEntropyLoss errors', () => {
   it('throws ShapeError naming the shapes when sampleWeight does not broadcast', () => {
     const { pred, label } = golden();
     const sw = tf.ones([3]);
-    expectError(() => new SoftmaxCrossEntropyLoss().forward(pred, label, sw), ShapeError, /sampleWeight of shape \[3\].*\[2,1\]/);
+    expectError(
+      () => new SoftmaxCrossEntropyLoss().forward(pred, label, sw),
+      ShapeError,
+      /sampleWeight of shape \[3\].*\[2,1\]/,
+    );
     tf.dispose([pred, label, sw]);
   });
 
@@ -194,7 +244,11 @@ describe('SoftmaxCrossEntropyLoss gradients vs central finite differences', () =
   const y = [2, 0, 1, 2];
 
   /** Grads of Σ loss w.r.t. a Dense layer's weight and bias, from autograd. */
-  function autogradGrads(loss: SoftmaxCrossEntropyLoss, label: () => tf.Tensor, sampleWeight?: number[][]): { dW: number[]; db: number[] } {
+  function autogradGrads(
+    loss: SoftmaxCrossEntropyLoss,
+    label: () => tf.Tensor,
+    sampleWeight?: number[][],
+  ): { dW: number[]; db: number[] } {
     const net = new Dense(classes, { inUnits: features });
     net.initialize();
     tf.tidy(() => {
@@ -203,7 +257,9 @@ describe('SoftmaxCrossEntropyLoss gradients vs central finite differences', () =
     });
     const Xt = tf.tensor2d(X);
     const r = record(() =>
-      tf.tidy(() => ({ l: loss.forward(net.forward(Xt), label(), sampleWeight === undefined ? undefined : tf.tensor2d(sampleWeight)) })),
+      tf.tidy(() => ({
+        l: loss.forward(net.forward(Xt), label(), sampleWeight === undefined ? undefined : tf.tensor2d(sampleWeight)),
+      })),
     );
     r.backward();
     r.dispose();
@@ -229,7 +285,9 @@ describe('SoftmaxCrossEntropyLoss gradients vs central finite differences', () =
   });
 
   it('matches for dense labels with sampleWeight and a scalar weight', () => {
-    const dist = rows(uniformData(13, batch * classes, 0, 1), classes).map((r) => r.map((v) => v / r.reduce((s, u) => s + u, 0)));
+    const dist = rows(uniformData(13, batch * classes, 0, 1), classes).map((r) =>
+      r.map((v) => v / r.reduce((s, u) => s + u, 0)),
+    );
     const sw = [[0.5], [2], [1], [0.25]];
     // l_i = 0.5 · sw_i · (−Σ_c dist_ic · log softmax(W x_i + b)_c)
     const expected = finiteDifferences((w, bb) =>

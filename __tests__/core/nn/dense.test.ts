@@ -82,7 +82,12 @@ describe('Dense outputs', () => {
     const net = new Dense(2, { inUnits: 3 });
     net.initialize();
     tf.tidy(() => {
-      net.weight.setData(tf.tensor2d([[1, 2, 3], [4, 5, 6]]));
+      net.weight.setData(
+        tf.tensor2d([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      );
       net.bias?.setData(tf.tensor1d([0.5, -0.5]));
     });
     const x = tf.tensor2d([[1, 1, 0]]);

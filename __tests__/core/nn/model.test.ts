@@ -21,7 +21,10 @@ import { Trainer } from '../../../src/core/trainer/trainer.js';
 const REPO_DATA = join(__dirname, '../../../datasets/fashion-mnist');
 
 const slice = (d: ArrayDataset, count: number): ArrayDataset => ({
-  images: d.images.subarray(0, count * 784), labels: d.labels.subarray(0, count), count, featureSize: 784,
+  images: d.images.subarray(0, count * 784),
+  labels: d.labels.subarray(0, count),
+  count,
+  featureSize: 784,
 });
 const tmp = () => mkdtempSync(join(tmpdir(), 'softmax-model-'));
 
@@ -36,7 +39,11 @@ function trained(optimizer: 'sgd' | 'adam' = 'sgd') {
   seed(5);
   const net = new Sequential().add(new Dense(10));
   net.initialize(Normal(0.01));
-  const trainer = new Trainer(net.collectParams(), optimizer, optimizer === 'sgd' ? { learningRate: 0.1, momentum: 0.9 } : {});
+  const trainer = new Trainer(
+    net.collectParams(),
+    optimizer,
+    optimizer === 'sgd' ? { learningRate: 0.1, momentum: 0.9 } : {},
+  );
   trainEpochCh3(net, new DataLoader(train, { batchSize: 200 }), new SoftmaxCrossEntropyLoss(), trainer);
   return { net, trainer };
 }
@@ -48,12 +55,19 @@ describe('saved models', () => {
     const before = accuracyOf(net);
     expect(before.accuracy).toBeGreaterThan(0.6);
     const dir = join(tmp(), 'model');
-    await net.saveParameters(dir, { classes: FASHION_MNIST_CLASSES, dataset: 'fashion-mnist', metrics: { testAcc: before.accuracy } });
+    await net.saveParameters(dir, {
+      classes: FASHION_MNIST_CLASSES,
+      dataset: 'fashion-mnist',
+      metrics: { testAcc: before.accuracy },
+    });
 
     const fresh = new Sequential().add(new Dense(10)); // deferred: inUnits comes from the file
     const meta = await fresh.loadParameters(dir);
     expect(meta.classes).toEqual([...FASHION_MNIST_CLASSES]);
-    expect(meta.architecture).toEqual({ type: 'Sequential', layers: [{ type: 'Dense', units: 10, inUnits: 784, activation: null, useBias: true, flatten: true }] });
+    expect(meta.architecture).toEqual({
+      type: 'Sequential',
+      layers: [{ type: 'Dense', units: 10, inUnits: 784, activation: null, useBias: true, flatten: true }],
+    });
     expect(accuracyOf(fresh)).toEqual(before);
 
     const { net: rebuilt, meta: m2 } = await loadModel(dir);

@@ -28,7 +28,11 @@ describe('Parameter', () => {
     p.initialize(Ones());
     expect(p.deferred).toBe(true);
     expect(p.initialized).toBe(false);
-    expectError(() => p.data(), DeferredInitializationError, /'w'.*shape \[3,0\].*one forward pass \(one batch\).*inUnits/);
+    expectError(
+      () => p.data(),
+      DeferredInitializationError,
+      /'w'.*shape \[3,0\].*one forward pass \(one batch\).*inUnits/,
+    );
     p.setShape([3, 4]);
     expect(p.deferred).toBe(false);
     expect(p.data().shape).toEqual([3, 4]);

@@ -58,7 +58,10 @@ describe('initialize (Gluon: the argument is only a default)', () => {
     net.initialize(Constant(9));
     expect(valuesOf(dense(net, 0).weight)).toEqual([1, 1, 1, 1, 1, 1]);
     expect(warn).toHaveBeenCalledTimes(2); // weight and bias
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/'dense\d+\/weight' is already initialized.*forceReinit/), 'SoftmaxWarning');
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/'dense\d+\/weight' is already initialized.*forceReinit/),
+      'SoftmaxWarning',
+    );
     warn.mockRestore();
     net.dispose();
   });
@@ -131,10 +134,14 @@ describe('Sequential', () => {
 
   it("prints Gluon's repr with shapes", () => {
     const net = new Sequential().add(new Dense(256, { activation: 'relu' }), new Dense(10));
-    expect(net.toString()).toBe('Sequential(\n  (0): Dense(None -> 256, Activation(relu))\n  (1): Dense(None -> 10, linear)\n)');
+    expect(net.toString()).toBe(
+      'Sequential(\n  (0): Dense(None -> 256, Activation(relu))\n  (1): Dense(None -> 10, linear)\n)',
+    );
     net.initialize(Zeros());
     forwardZeros(net, 784);
-    expect(net.toString()).toBe('Sequential(\n  (0): Dense(784 -> 256, Activation(relu))\n  (1): Dense(256 -> 10, linear)\n)');
+    expect(net.toString()).toBe(
+      'Sequential(\n  (0): Dense(784 -> 256, Activation(relu))\n  (1): Dense(256 -> 10, linear)\n)',
+    );
     net.dispose();
   });
 

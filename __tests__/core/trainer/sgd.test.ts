@@ -4,9 +4,23 @@ import { adamUpdate, sgdUpdate } from '../../../src/core/trainer/sgd.js';
 import type { AdamHyper, SgdHyper } from '../../../src/core/trainer/sgd.js';
 import { expectClose, expectNoLeak, values } from '../../helpers.js';
 
-const sgd = (h: Partial<SgdHyper>): SgdHyper => ({ learningRate: 1, wd: 0, momentum: 0, rescaleGrad: 1, clipGradient: -1, ...h });
+const sgd = (h: Partial<SgdHyper>): SgdHyper => ({
+  learningRate: 1,
+  wd: 0,
+  momentum: 0,
+  rescaleGrad: 1,
+  clipGradient: -1,
+  ...h,
+});
 const adam = (h: Partial<AdamHyper>): AdamHyper => ({
-  learningRate: 0.1, wd: 0, rescaleGrad: 1, clipGradient: -1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, ...h,
+  learningRate: 0.1,
+  wd: 0,
+  rescaleGrad: 1,
+  clipGradient: -1,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+  ...h,
 });
 
 /** One plain SGD step on plain arrays. */
@@ -67,7 +81,11 @@ describe('adamUpdate', () => {
   /** Steps on w₀ with the given grads; returns [m, v, w] after each step. */
   function adamSteps(w0: number, grads: number[], h: Partial<AdamHyper>): number[][] {
     return tf.tidy(() => {
-      let state: { weight: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } = { weight: tf.tensor1d([w0]), mean: tf.zeros([1]), variance: tf.zeros([1]) };
+      let state: { weight: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } = {
+        weight: tf.tensor1d([w0]),
+        mean: tf.zeros([1]),
+        variance: tf.zeros([1]),
+      };
       return grads.map((g, i) => {
         state = adamUpdate(state.weight, tf.tensor1d([g]), state.mean, state.variance, i + 1, adam(h));
         return [state.mean, state.variance, state.weight].flatMap(values);

@@ -28,7 +28,12 @@ function grad(p: Parameter, g: number[]): void {
 }
 
 /** A trainer over one parameter `w` (value w0); returns its value after each step with the given grads and batch. */
-function steps(optimizer: 'sgd' | 'adam', options: TrainerOptions, w0: number[], updates: [number[], number][]): number[][] {
+function steps(
+  optimizer: 'sgd' | 'adam',
+  options: TrainerOptions,
+  w0: number[],
+  updates: [number[], number][],
+): number[][] {
   const w = param(w0);
   const trainer = new Trainer(new Map([['w', w]]), optimizer, options);
   const out = updates.map(([g, batchSize]) => {
@@ -66,7 +71,15 @@ describe('Trainer sgd, by hand', () => {
   // lr 0.1, μ 0.9, w₀ = 1, Σ grad 4 over batch 2 (g = 2): m₁ = −0.2, w₁ = 0.8;
   // m₂ = 0.9·(−0.2) − 0.2 = −0.38, w₂ = 0.42.
   it('applies momentum over two steps', () => {
-    const [w1, w2] = steps('sgd', { learningRate: 0.1, momentum: 0.9 }, [1], [[[4], 2], [[4], 2]]);
+    const [w1, w2] = steps(
+      'sgd',
+      { learningRate: 0.1, momentum: 0.9 },
+      [1],
+      [
+        [[4], 2],
+        [[4], 2],
+      ],
+    );
     expectClose([...(w1 ?? []), ...(w2 ?? [])], [0.8, 0.42], 1e-6);
   });
 
@@ -96,7 +109,15 @@ describe('Trainer adam, by hand', () => {
   // Same numbers as the adamUpdate test (lr 0.1, w₀ = 1, g = 0.5 then −1.5, batch 1):
   // t = 1: w = 1 − 0.0316228·0.05/0.0158114 = 0.9000001; t = 2: w = 0.9000001 + 0.0235317·2.1001046 = 0.9494190.
   it('counts t per parameter and takes two bias-corrected steps', () => {
-    const [w1, w2] = steps('adam', { learningRate: 0.1 }, [1], [[[0.5], 1], [[-1.5], 1]]);
+    const [w1, w2] = steps(
+      'adam',
+      { learningRate: 0.1 },
+      [1],
+      [
+        [[0.5], 1],
+        [[-1.5], 1],
+      ],
+    );
     expectClose([...(w1 ?? []), ...(w2 ?? [])], [0.9000001, 0.949419], 1e-6);
   });
 
@@ -110,7 +131,11 @@ describe('Trainer stale gradients', () => {
   it('throws StaleGradientError naming the key when a gradient was not refreshed', () => {
     const w = param([0]);
     const trainer = new Trainer(new Map([['0.weight', w]]), 'sgd', { learningRate: 1 });
-    const err = expectError(() => trainer.step(1), StaleGradientError, /Parameter '0\.weight' has not been updated by backward.*ignoreStaleGrad/);
+    const err = expectError(
+      () => trainer.step(1),
+      StaleGradientError,
+      /Parameter '0\.weight' has not been updated by backward.*ignoreStaleGrad/,
+    );
     expect((err as StaleGradientError).param).toBe('0.weight');
     grad(w, [1]);
     trainer.step(1);
@@ -120,7 +145,14 @@ describe('Trainer stale gradients', () => {
 
   it('ignoreStaleGrad skips stale parameters and updates fresh ones', () => {
     const [a, b] = [param([1], 'a'), param([1], 'b')];
-    const trainer = new Trainer(new Map([['a', a], ['b', b]]), 'sgd', { learningRate: 1 });
+    const trainer = new Trainer(
+      new Map([
+        ['a', a],
+        ['b', b],
+      ]),
+      'sgd',
+      { learningRate: 1 },
+    );
     grad(a, [1]);
     grad(b, [1]);
     trainer.step(1);
@@ -135,7 +167,14 @@ describe('Trainer stale gradients', () => {
     frozen.initialize(Constant(3));
     made.push(frozen);
     const w = param([0]);
-    const trainer = new Trainer(new Map([['frozen', frozen], ['w', w]]), 'sgd', { learningRate: 1 });
+    const trainer = new Trainer(
+      new Map([
+        ['frozen', frozen],
+        ['w', w],
+      ]),
+      'sgd',
+      { learningRate: 1 },
+    );
     grad(w, [1]);
     trainer.step(1);
     expect([valuesOf(frozen), valuesOf(w)]).toEqual([[3], [-1]]);
@@ -153,7 +192,10 @@ describe('Trainer update order', () => {
     params.forEach((p) => grad(p, [1]));
     trainer.step(1);
     const firstCall = spies.map((s) => s.mock.invocationCallOrder[0] ?? Number.POSITIVE_INFINITY);
-    const order = keys.map((k, i) => ({ k, at: firstCall[i] ?? 0 })).sort((x, y) => x.at - y.at).map((x) => x.k);
+    const order = keys
+      .map((k, i) => ({ k, at: firstCall[i] ?? 0 }))
+      .sort((x, y) => x.at - y.at)
+      .map((x) => x.k);
     expect(order).toEqual(['10.weight', '2.weight', 'a', 'b']);
     spies.forEach((s) => s.mockRestore());
   });
@@ -197,24 +239,27 @@ describe('Trainer memory', () => {
   it.each([
     ['sgd', { learningRate: 0.1, momentum: 0.9, wd: 1e-4 }],
     ['adam', { clipGradient: 1 }],
-  ] as const)('%s: one training step (record, backward, step, dispose) leaves numTensors unchanged', (optimizer, options) => {
-    const net = new Dense(3);
-    net.initialize();
-    const loss = new SoftmaxCrossEntropyLoss();
-    const trainer = new Trainer(net.collectParams(), optimizer, options);
-    const X = tf.ones([4, 5]);
-    const y = tf.tensor1d([0, 1, 2, 1], 'int32');
-    expectNoLeak(() => {
-      const r = record(() => {
-        const yHat = net.forward(X);
-        return { yHat, l: loss.forward(yHat, y) };
+  ] as const)(
+    '%s: one training step (record, backward, step, dispose) leaves numTensors unchanged',
+    (optimizer, options) => {
+      const net = new Dense(3);
+      net.initialize();
+      const loss = new SoftmaxCrossEntropyLoss();
+      const trainer = new Trainer(net.collectParams(), optimizer, options);
+      const X = tf.ones([4, 5]);
+      const y = tf.tensor1d([0, 1, 2, 1], 'int32');
+      expectNoLeak(() => {
+        const r = record(() => {
+          const yHat = net.forward(X);
+          return { yHat, l: loss.forward(yHat, y) };
+        });
+        r.backward();
+        trainer.step(X.shape[0]);
+        r.dispose();
       });
-      r.backward();
-      trainer.step(X.shape[0]);
-      r.dispose();
-    });
-    tf.dispose([X, y]);
-    trainer.dispose();
-    net.dispose();
-  });
+      tf.dispose([X, y]);
+      trainer.dispose();
+      net.dispose();
+    },
+  );
 });

@@ -37,7 +37,8 @@ async function on(backend: string, inputs: Arrays[], f: (...xs: tf.Tensor[]) => 
   return out;
 }
 
-const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - (b[i] ?? NaN))), 0);
+const maxDiff = (a: Float32Array, b: Float32Array) =>
+  a.reduce((m, v, i) => Math.max(m, Math.abs(v - (b[i] ?? NaN))), 0);
 const differences: string[] = [];
 
 (available ? describe : describe.skip)('blas backend vs cpu backend', () => {
@@ -45,7 +46,6 @@ const differences: string[] = [];
     await initBackend('blas');
   });
   afterAll(async () => {
-     
     console.info(`blas vs cpu, max |difference|:\n${differences.join('\n')}`);
     await tf.setBackend('cpu');
   });
@@ -54,7 +54,12 @@ const differences: string[] = [];
   for (const ta of [false, true]) {
     for (const tb of [false, true]) {
       const [m, k, n] = [37, 53, 11];
-      for (const [ba, bb] of [[[], []], [[3], [3]], [[1], [4]], [[5], [1]]] as [number[], number[]][]) {
+      for (const [ba, bb] of [
+        [[], []],
+        [[3], [3]],
+        [[1], [4]],
+        [[5], [1]],
+      ] as [number[], number[]][]) {
         products.push([[...ba, ...(ta ? [k, m] : [m, k])], [...bb, ...(tb ? [n, k] : [k, n])], ta, tb]);
       }
     }
@@ -88,12 +93,44 @@ const differences: string[] = [];
   });
 
   const ops: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
-    ['add', tf.add], ['sub', tf.sub], ['mul', tf.mul], ['div', tf.div],
-    ['maximum', tf.maximum], ['minimum', tf.minimum], ['squaredDifference', tf.squaredDifference],
+    ['add', tf.add],
+    ['sub', tf.sub],
+    ['mul', tf.mul],
+    ['div', tf.div],
+    ['maximum', tf.maximum],
+    ['minimum', tf.minimum],
+    ['squaredDifference', tf.squaredDifference],
   ];
   const layouts: [number[], number[]][] = [
-    [[6, 7], [6, 7]], [[6, 7], []], [[], [6, 7]], [[6, 7], [7]], [[7], [6, 7]], [[6, 7], [1, 7]],
-    [[6, 7], [6, 1]], [[6, 1], [6, 7]], [[2, 3, 4], [4]], [[2, 3, 4], [3, 1]], [[6, 1], [1, 7]],
+    [
+      [6, 7],
+      [6, 7],
+    ],
+    [[6, 7], []],
+    [[], [6, 7]],
+    [[6, 7], [7]],
+    [[7], [6, 7]],
+    [
+      [6, 7],
+      [1, 7],
+    ],
+    [
+      [6, 7],
+      [6, 1],
+    ],
+    [
+      [6, 1],
+      [6, 7],
+    ],
+    [[2, 3, 4], [4]],
+    [
+      [2, 3, 4],
+      [3, 1],
+    ],
+    [
+      [6, 1],
+      [1, 7],
+    ],
   ];
   const cases = ops.flatMap(([name, op]) => layouts.map(([a, b]) => [name, a, b, op] as const));
   it.each(cases)('%s [%p] with [%p] is bit-identical', async (_name, sa, sb, op) => {
@@ -114,7 +151,22 @@ const differences: string[] = [];
     return a;
   };
   const bigLayouts: [number[], number[]][] = [
-    [[33, 65], [33, 65]], [[33, 65], []], [[], [33, 65]], [[33, 65], [65]], [[65], [33, 65]], [[33, 65], [33, 1]], [[33, 1], [33, 65]],
+    [
+      [33, 65],
+      [33, 65],
+    ],
+    [[33, 65], []],
+    [[], [33, 65]],
+    [[33, 65], [65]],
+    [[65], [33, 65]],
+    [
+      [33, 65],
+      [33, 1],
+    ],
+    [
+      [33, 1],
+      [33, 65],
+    ],
   ];
   const awkwardCases = ops.slice(0, 4).flatMap(([name, op]) => bigLayouts.map(([a, b]) => [name, a, b, op] as const));
   it.each(awkwardCases)('%s [%p] with [%p], special values included, is bit-identical', async (_name, sa, sb, op) => {
@@ -127,7 +179,7 @@ const differences: string[] = [];
   // The cpu Cast from int32 to float32 keeps an Int32Array: such tensors must not reach the addon as
   // if they held floats (they once made matMul return zeros).
   it('float32 tensors cast from int32 give the cpu results in products, element-wise ops and the loss', async () => {
-    const ints = Int32Array.from({ length: 6 * 7 }, (_, i) => (i * 37) % 11 - 5);
+    const ints = Int32Array.from({ length: 6 * 7 }, (_, i) => ((i * 37) % 11) - 5);
     const weights = rand([7, 3]).data;
     const run = async (backend: string) => {
       await tf.setBackend(backend);
@@ -135,7 +187,13 @@ const differences: string[] = [];
         const x = tf.cast(tf.tensor2d(ints, [6, 7], 'int32'), 'float32');
         const w = tf.tensor2d(weights, [7, 3]);
         const labels = tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32');
-        return [tf.matMul(x, w), tf.matMul(w, x, true, true), tf.add(x, x), tf.div(x, tf.scalar(3)), tf.mul(x, tf.ones([7]))]
+        return [
+          tf.matMul(x, w),
+          tf.matMul(w, x, true, true),
+          tf.add(x, x),
+          tf.div(x, tf.scalar(3)),
+          tf.mul(x, tf.ones([7])),
+        ]
           .map((t) => Array.from(t.dataSync()))
           .concat([Array.from(tf.losses.softmaxCrossEntropy(tf.oneHot(labels, 7), x).dataSync())]);
       });
@@ -150,21 +208,30 @@ const differences: string[] = [];
     const ints = new Int32Array(4);
     const floats = new Float32Array(4);
     // (The addon's TypeError is the main realm's, not jest's sandbox's: matched by message.)
-    expect(() => native.sgemm(false, false, 2, 2, 2, 1, ints as unknown as Float32Array, 2, floats, 2, 0, floats, 2)).toThrow(/^sgemm\(/);
-    expect(() => native.binaryOp(0, 0, ints as unknown as Float32Array, floats, 4, floats, false)).toThrow(/^binaryOp\(/);
-    expect(() => native.gatherRowsU8(floats as unknown as Uint8Array, 4, Uint32Array.of(0), 0, 1, 255, floats)).toThrow(/^gatherRowsU8\(/);
+    expect(() =>
+      native.sgemm(false, false, 2, 2, 2, 1, ints as unknown as Float32Array, 2, floats, 2, 0, floats, 2),
+    ).toThrow(/^sgemm\(/);
+    expect(() => native.binaryOp(0, 0, ints as unknown as Float32Array, floats, 4, floats, false)).toThrow(
+      /^binaryOp\(/,
+    );
+    expect(() => native.gatherRowsU8(floats as unknown as Uint8Array, 4, Uint32Array.of(0), 0, 1, 255, floats)).toThrow(
+      /^gatherRowsU8\(/,
+    );
   });
 
-  it.each([[0, false], [1, false], [0, true], [1, true], [-1, true]] as const)(
-    'sum over axis %p (keepDims %p) is bit-identical',
-    async (axis, keepDims) => {
-      const inputs = [rand([256, 10])];
-      const f = (x: tf.Tensor) => tf.sum(x, axis, keepDims);
-      const [want, got] = [await on('cpu', inputs, f), await on('blas', inputs, f)];
-      expect(got.shape).toEqual(want.shape);
-      expect(got.data).toEqual(want.data);
-    },
-  );
+  it.each([
+    [0, false],
+    [1, false],
+    [0, true],
+    [1, true],
+    [-1, true],
+  ] as const)('sum over axis %p (keepDims %p) is bit-identical', async (axis, keepDims) => {
+    const inputs = [rand([256, 10])];
+    const f = (x: tf.Tensor) => tf.sum(x, axis, keepDims);
+    const [want, got] = [await on('cpu', inputs, f), await on('blas', inputs, f)];
+    expect(got.shape).toEqual(want.shape);
+    expect(got.data).toEqual(want.data);
+  });
 
   it('trains to the same loss as the cpu backend from the same weights and batches, without leaks', async () => {
     const X = rand([64, 784]);

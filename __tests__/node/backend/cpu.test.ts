@@ -30,7 +30,12 @@ async function nativeCalls(fn: () => Promise<void>): Promise<number> {
 
 async function trainingStep(backend: string): Promise<void> {
   await initBackend(backend);
-  const ds = { images: Uint8Array.from({ length: 8 * 784 }, (_, i) => i % 251), labels: Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7]), count: 8, featureSize: 784 };
+  const ds = {
+    images: Uint8Array.from({ length: 8 * 784 }, (_, i) => i % 251),
+    labels: Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7]),
+    count: 8,
+    featureSize: 784,
+  };
   const net = new Dense(10, { inUnits: 784 });
   net.initialize();
   const trainer = new Trainer(net.collectParams(), 'sgd', { learningRate: 0.1 });
@@ -50,12 +55,15 @@ afterAll(async () => {
   await initBackend('cpu');
 });
 
-(blasBuilt ? describe : describe.skip)(`with the addon built${blasBuilt ? '' : ' (skipped: the native addon is not built)'}`, () => {
-  it('a training step on cpu makes no call into the addon', async () => {
-    expect(await nativeCalls(() => trainingStep('cpu'))).toBe(0);
-  });
+(blasBuilt ? describe : describe.skip)(
+  `with the addon built${blasBuilt ? '' : ' (skipped: the native addon is not built)'}`,
+  () => {
+    it('a training step on cpu makes no call into the addon', async () => {
+      expect(await nativeCalls(() => trainingStep('cpu'))).toBe(0);
+    });
 
-  it('the same step on blas does (the spies see the calls)', async () => {
-    expect(await nativeCalls(() => trainingStep('blas'))).toBeGreaterThan(3);
-  });
-});
+    it('the same step on blas does (the spies see the calls)', async () => {
+      expect(await nativeCalls(() => trainingStep('blas'))).toBeGreaterThan(3);
+    });
+  },
+);

@@ -126,10 +126,14 @@ afterAll(async () => {
     const y = tf.tensor2d([10, 20, 30, 40], [2, 2]);
     const sum = tf.add(x, y);
     const read = sum.dataSync();
-    const storage = (tf.engine().backend as unknown as { data: { get(id: object): { values: Float32Array } } }).data.get(sum.dataId).values;
+    const storage = (
+      tf.engine().backend as unknown as { data: { get(id: object): { values: Float32Array } } }
+    ).data.get(sum.dataId).values;
     sum.dispose();
     const product = tf.mul(x, y);
-    const reused = (tf.engine().backend as unknown as { data: { get(id: object): { values: Float32Array } } }).data.get(product.dataId).values;
+    const reused = (tf.engine().backend as unknown as { data: { get(id: object): { values: Float32Array } } }).data.get(
+      product.dataId,
+    ).values;
     expect(reused).toBe(storage);
     expect(Array.from(product.dataSync())).toEqual([10, 40, 90, 160]);
     expect(Array.from(read)).toEqual([11, 22, 33, 44]);

@@ -29,7 +29,11 @@ const NAMES = {
  * their content (`sha256`, as Fashion-MNIST) or the MD5 of their archive (`md5`, as MNIST). `fill`
  * varies the pixels, so two fakes differ.
  */
-export function fakeDataset({ count = 5, digest = 'sha256', fill = 7 }: { count?: number; digest?: 'sha256' | 'md5'; fill?: number } = {}): FakeDataset {
+export function fakeDataset({
+  count = 5,
+  digest = 'sha256',
+  fill = 7,
+}: { count?: number; digest?: 'sha256' | 'md5'; fill?: number } = {}): FakeDataset {
   const served: Record<string, Buffer> = {};
   const entry = (file: string, content: Uint8Array): IdxFileInfo => {
     served[file] = gzipSync(content);
@@ -39,8 +43,20 @@ export function fakeDataset({ count = 5, digest = 'sha256', fill = 7 }: { count?
       : { file, bytes: content.length, md5: hash('md5', served[file]!) };
   };
   const split = ([images, labels]: readonly [string, string], n: number) => ({
-    images: entry(images, encodeIdx([n, 28, 28], Uint8Array.from({ length: n * 784 }, (_, i) => (i * fill) % 256))),
-    labels: entry(labels, encodeIdx([n], Uint8Array.from({ length: n }, (_, i) => i % 10))),
+    images: entry(
+      images,
+      encodeIdx(
+        [n, 28, 28],
+        Uint8Array.from({ length: n * 784 }, (_, i) => (i * fill) % 256),
+      ),
+    ),
+    labels: entry(
+      labels,
+      encodeIdx(
+        [n],
+        Uint8Array.from({ length: n }, (_, i) => i % 10),
+      ),
+    ),
   });
   const info: DatasetInfo = {
     name: `fake-${digest}`,
@@ -57,37 +73,52 @@ export function fakeDataset({ count = 5, digest = 'sha256', fill = 7 }: { count?
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 /** Serves `body`, honouring `Range: bytes=N-` with a 206 (as S3 does). */
-export const serve = (body: Buffer, { ignoreRange = false } = {}): Handler => (req, res) => {
-  const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-  if (range && !ignoreRange) {
-    const start = Number(range[1]);
-    if (start >= body.length) return void res.writeHead(416).end();
-    res.writeHead(206, { 'content-length': body.length - start, 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` });
-    return void res.end(body.subarray(start));
-  }
-  res.writeHead(200, { 'content-length': body.length }).end(body);
-};
+export const serve =
+  (body: Buffer, { ignoreRange = false } = {}): Handler =>
+  (req, res) => {
+    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+    if (range && !ignoreRange) {
+      const start = Number(range[1]);
+      if (start >= body.length) return void res.writeHead(416).end();
+      res.writeHead(206, {
+        'content-length': body.length - start,
+        'content-range': `bytes ${start}-${body.length - 1}/${body.length}`,
+      });
+      return void res.end(body.subarray(start));
+    }
+    res.writeHead(200, { 'content-length': body.length }).end(body);
+  };
 
-export const status = (code: number): Handler => (_, res) => void res.writeHead(code).end(`status ${code}`);
+export const status =
+  (code: number): Handler =>
+  (_, res) =>
+    void res.writeHead(code).end(`status ${code}`);
 
-export const redirect = (location: string, code = 302): Handler => (_, res) => void res.writeHead(code, { location }).end();
+export const redirect =
+  (location: string, code = 302): Handler =>
+  (_, res) =>
+    void res.writeHead(code, { location }).end();
 
 /**
  * Promises the whole body, sends `sent` bytes, then (once the client has had time to read them) cuts
  * the connection: `reset` (RST) or `end` (FIN).
  */
-export const cut = (body: Buffer, sent: number, how: 'reset' | 'end'): Handler => (_, res) => {
-  res.writeHead(200, { 'content-length': body.length });
-  res.write(body.subarray(0, sent), () =>
-    setTimeout(() => (how === 'reset' ? res.socket?.resetAndDestroy() : res.socket?.end()), 50),
-  );
-};
+export const cut =
+  (body: Buffer, sent: number, how: 'reset' | 'end'): Handler =>
+  (_, res) => {
+    res.writeHead(200, { 'content-length': body.length });
+    res.write(body.subarray(0, sent), () =>
+      setTimeout(() => (how === 'reset' ? res.socket?.resetAndDestroy() : res.socket?.end()), 50),
+    );
+  };
 
 /** Promises the whole body, sends `sent` bytes, then goes silent with the connection open. */
-export const stall = (body: Buffer, sent: number): Handler => (_, res) => {
-  res.writeHead(200, { 'content-length': body.length });
-  res.write(body.subarray(0, sent));
-};
+export const stall =
+  (body: Buffer, sent: number): Handler =>
+  (_, res) => {
+    res.writeHead(200, { 'content-length': body.length });
+    res.write(body.subarray(0, sent));
+  };
 
 export interface TestServer {
   /** Base URL, ending in '/'. */
@@ -137,7 +168,8 @@ export async function tempDir(): Promise<string> {
   made.push(dir);
   return dir;
 }
-export const removeTempDirs = (): Promise<void[]> => Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
+export const removeTempDirs = (): Promise<void[]> =>
+  Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
 
 /** The names in `dir`, sorted. */
 export const listing = async (dir: string): Promise<string[]> => (await readdir(dir).catch(() => [])).sort();

@@ -12,11 +12,24 @@ import { readFashionMnist } from '../../../src/node/data/read.js';
 import { DownloadError } from '../../../src/core/errors.js';
 import type { FakeDataset, TestServer } from './download-fixtures.js';
 import {
-  FAST, cut, fakeDataset, listing, redirect, removeTempDirs, serve, serveAll, startServer, stall, status, tempDir,
+  FAST,
+  cut,
+  fakeDataset,
+  listing,
+  redirect,
+  removeTempDirs,
+  serve,
+  serveAll,
+  startServer,
+  stall,
+  status,
+  tempDir,
 } from './download-fixtures.js';
 
 const fake = fakeDataset();
-const NAMES = allFiles(fake.info).map((f) => f.file).sort();
+const NAMES = allFiles(fake.info)
+  .map((f) => f.file)
+  .sort();
 const IMAGES = 'train-images-idx3-ubyte.gz';
 const body = (name: string): Buffer => fake.served[name]!;
 
@@ -56,7 +69,10 @@ describe('downloadDataset', () => {
 
   test('the MD5-of-archive kind of table (MNIST) verifies too, and rejects another archive', async () => {
     const md5 = fakeDataset({ digest: 'md5' });
-    const s = await server({ ...serveAll(md5, '/good/'), ...serveAll(fakeDataset({ digest: 'md5', fill: 3 }), '/bad/') });
+    const s = await server({
+      ...serveAll(md5, '/good/'),
+      ...serveAll(fakeDataset({ digest: 'md5', fill: 3 }), '/bad/'),
+    });
     const dir = await tempDir();
     await download(dir, [`${s.url}good/`], {}, md5);
     await expectVerified(dir, md5);
@@ -124,7 +140,11 @@ describe('downloadDataset', () => {
     const other = await tempDir();
     await writeFile(path.join(other, `${IMAGES}.part`), Buffer.alloc(50, 1)); // not a prefix of this file
     await download(other, [s.url]);
-    expect(s.requests.filter((r) => r.path === `/${IMAGES}`).map((r) => r.range)).toEqual(['bytes=50-', 'bytes=50-', undefined]);
+    expect(s.requests.filter((r) => r.path === `/${IMAGES}`).map((r) => r.range)).toEqual([
+      'bytes=50-',
+      'bytes=50-',
+      undefined,
+    ]);
     await expectVerified(other);
   });
 
@@ -135,7 +155,9 @@ describe('downloadDataset', () => {
     const failed = download(dir, [s.url]);
     await expect(failed).rejects.toThrow(DownloadError);
     const { sha256 } = fake.info.files.train.images;
-    await expect(failed).rejects.toThrow(new RegExp(`${IMAGES} \\(bad content: sha256 of the decompressed content is [0-9a-f]{64}, expected ${sha256}\\)`));
+    await expect(failed).rejects.toThrow(
+      new RegExp(`${IMAGES} \\(bad content: sha256 of the decompressed content is [0-9a-f]{64}, expected ${sha256}\\)`),
+    );
     expect(await listing(dir)).toEqual([]);
 
     const good = await tempDir();
@@ -155,7 +177,11 @@ describe('downloadDataset', () => {
     expect(await listing(dir)).toEqual([`${IMAGES}.part`]);
     await download(dir, [s.url], { idleTimeoutMs: 150 });
     // The next run resumes at 80; that answer (a 200) stalls at once and replaced the partial: whole file next.
-    expect(s.requests.filter((r) => r.path === `/${IMAGES}`).map((r) => r.range)).toEqual([undefined, 'bytes=80-', undefined]);
+    expect(s.requests.filter((r) => r.path === `/${IMAGES}`).map((r) => r.range)).toEqual([
+      undefined,
+      'bytes=80-',
+      undefined,
+    ]);
     await expectVerified(dir);
   });
 
@@ -174,10 +200,18 @@ describe('downloadDataset', () => {
     await expectVerified(dir);
 
     const { train } = fake.info.files;
-    const looping = { ...fake, info: { ...fake.info, files: { ...fake.info.files, train: { ...train, images: { ...train.images, file: 'a' } } } } };
+    const looping = {
+      ...fake,
+      info: {
+        ...fake.info,
+        files: { ...fake.info.files, train: { ...train, images: { ...train.images, file: 'a' } } },
+      },
+    };
     const other = await tempDir();
     const failed = download(other, [`${s.url}loop/`], {}, looping);
-    await expect(failed).rejects.toThrow(/loop\/a \(more than 5 redirects \(the last to .*\/loop\/[ab]\): a redirect loop\?\)/);
+    await expect(failed).rejects.toThrow(
+      /loop\/a \(more than 5 redirects \(the last to .*\/loop\/[ab]\): a redirect loop\?\)/,
+    );
     expect(s.requests.filter((r) => r.path.startsWith('/loop/'))).toHaveLength(6);
     expect(await listing(other)).toEqual([]);
   });
@@ -205,18 +239,33 @@ describe('downloadDataset', () => {
     const dead = await startServer({});
     const deadUrl = dead.url;
     await dead.close(); // nothing listens there now: connection refused
-    const s = await server({ [`/b/${IMAGES}`]: status(500), [`/c/${IMAGES}`]: serve(fakeDataset({ fill: 3 }).served[IMAGES]!) });
+    const s = await server({
+      [`/b/${IMAGES}`]: status(500),
+      [`/c/${IMAGES}`]: serve(fakeDataset({ fill: 3 }).served[IMAGES]!),
+    });
     const dir = await tempDir();
     const failed = download(dir, [`${s.url}a/`, `${s.url}b/`, deadUrl, `${s.url}c/`]);
-    const err: DownloadError = await failed.then(() => { throw new Error('expected a failure'); }, (e: DownloadError) => e);
+    const err: DownloadError = await failed.then(
+      () => {
+        throw new Error('expected a failure');
+      },
+      (e: DownloadError) => e,
+    );
     expect(err).toBeInstanceOf(DownloadError);
     expect(err.file).toBe(IMAGES);
-    expect(err.attempts.map((a) => a.url)).toEqual([`${s.url}a/${IMAGES}`, `${s.url}b/${IMAGES}`, `${deadUrl}${IMAGES}`, `${s.url}c/${IMAGES}`]);
+    expect(err.attempts.map((a) => a.url)).toEqual([
+      `${s.url}a/${IMAGES}`,
+      `${s.url}b/${IMAGES}`,
+      `${deadUrl}${IMAGES}`,
+      `${s.url}c/${IMAGES}`,
+    ]);
     expect(err.message).toMatch(/from any of 4 mirrors: /);
     expect(err.message).toContain(`${s.url}a/${IMAGES} (HTTP 404 Not Found)`);
     expect(err.message).toContain(`${s.url}b/${IMAGES} (HTTP 500 Internal Server Error)`);
     expect(err.message).toMatch(/127\.0\.0\.1:\d+\/train-images-idx3-ubyte\.gz \(connect ECONNREFUSED/);
-    expect(err.message).toMatch(/c\/train-images-idx3-ubyte\.gz \(bad content: sha256 of the decompressed content is [0-9a-f]{64}, expected [0-9a-f]{64}\)/);
+    expect(err.message).toMatch(
+      /c\/train-images-idx3-ubyte\.gz \(bad content: sha256 of the decompressed content is [0-9a-f]{64}, expected [0-9a-f]{64}\)/,
+    );
     expect(err.message).toMatch(/--mirror URL.*SOFTMAX_MIRROR.*--data-dir.*apt-get install dataset-fashion-mnist/);
     expect(err.message).not.toMatch(/\n/);
     expect(s.requests.filter((r) => r.path === `/b/${IMAGES}`)).toHaveLength(3); // 1 + 2 retries

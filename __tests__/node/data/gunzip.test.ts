@@ -5,7 +5,11 @@ import { encodeIdx, parseIdx } from '../../../src/core/data/idx.js';
 import { gunzipIfCompressed, gunzipIfCompressedAsync } from '../../../src/node/data/gunzip.js';
 
 const IMAGES = 'train-images-idx3-ubyte';
-const images = (): Uint8Array => encodeIdx([2, 2, 3], Uint8Array.from({ length: 12 }, (_, i) => i));
+const images = (): Uint8Array =>
+  encodeIdx(
+    [2, 2, 3],
+    Uint8Array.from({ length: 12 }, (_, i) => i),
+  );
 
 describe('gunzipIfCompressed / gunzipIfCompressedAsync', () => {
   // Big enough that the size in the gzip trailer sets zlib's chunk size (one chunk, no copy).
@@ -26,14 +30,19 @@ describe('gunzipIfCompressed / gunzipIfCompressedAsync', () => {
   test.each([
     ['smaller', 10],
     ['larger', 2 ** 32 - 1],
-  ])('a trailer stating a %s size is only a hint: the damage is reported, memory is not reserved for it', async (_, size) => {
-    const lying = trailerSays(gzipSync(payload), size);
-    expect(() => gunzipIfCompressed(lying, 'f')).toThrow(/f: corrupt gzip stream \(incorrect length check\)/);
-    await expect(gunzipIfCompressedAsync(lying, 'f')).rejects.toThrow(IdxFormatError);
-  });
+  ])(
+    'a trailer stating a %s size is only a hint: the damage is reported, memory is not reserved for it',
+    async (_, size) => {
+      const lying = trailerSays(gzipSync(payload), size);
+      expect(() => gunzipIfCompressed(lying, 'f')).toThrow(/f: corrupt gzip stream \(incorrect length check\)/);
+      await expect(gunzipIfCompressedAsync(lying, 'f')).rejects.toThrow(IdxFormatError);
+    },
+  );
 
   test('the async path refuses a stream inflating past maxBytes too', async () => {
-    await expect(gunzipIfCompressedAsync(gzipSync(payload), 'bomb', 1000)).rejects.toThrow(/bomb: decompresses to more than 1000 bytes/);
+    await expect(gunzipIfCompressedAsync(gzipSync(payload), 'bomb', 1000)).rejects.toThrow(
+      /bomb: decompresses to more than 1000 bytes/,
+    );
   });
 });
 
@@ -45,12 +54,16 @@ describe('gunzip then parseIdx, as the data store reads a .gz file', () => {
   });
 
   test('a corrupt gzip stream → IdxFormatError naming the file', () => {
-    expect(() => gunzipIfCompressed(gzipSync(images()).fill(0xff, 10, 14), IMAGES)).toThrow(/train-images-idx3-ubyte: corrupt gzip stream \(invalid block type\)/);
+    expect(() => gunzipIfCompressed(gzipSync(images()).fill(0xff, 10, 14), IMAGES)).toThrow(
+      /train-images-idx3-ubyte: corrupt gzip stream \(invalid block type\)/,
+    );
   });
 
   test('a cut gzip stream → IdxFormatError naming the file', () => {
     expect(() => gunzipIfCompressed(gzipSync(images()).subarray(0, 15), IMAGES)).toThrow(IdxFormatError);
-    expect(() => gunzipIfCompressed(gzipSync(images()).subarray(0, 15), IMAGES)).toThrow(/train-images-idx3-ubyte: corrupt gzip stream \(unexpected end of file\)/);
+    expect(() => gunzipIfCompressed(gzipSync(images()).subarray(0, 15), IMAGES)).toThrow(
+      /train-images-idx3-ubyte: corrupt gzip stream \(unexpected end of file\)/,
+    );
   });
 
   test('a gzip stream inflating past maxBytes is refused (gzip bomb)', () => {

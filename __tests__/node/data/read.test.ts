@@ -4,16 +4,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ChecksumError, DataNotFoundError, IdxFormatError } from '../../../src/core/errors.js';
-import {
-  FASHION_MNIST_FILES,
-} from '../../../src/core/data/fashion-mnist.js';
+import { FASHION_MNIST_FILES } from '../../../src/core/data/fashion-mnist.js';
 import { readFashionMnist } from '../../../src/node/data/read.js';
 import { encodeIdx } from '../../../src/core/data/idx.js';
 
 const REAL_DIR = path.resolve(__dirname, '../../../datasets/fashion-mnist');
 
 const fakeImages = (n: number): Uint8Array => encodeIdx([n, 28, 28], new Uint8Array(n * 784).fill(7));
-const fakeLabels = (n: number): Uint8Array => encodeIdx([n], Uint8Array.from({ length: n }, (_, i) => i % 10));
+const fakeLabels = (n: number): Uint8Array =>
+  encodeIdx(
+    [n],
+    Uint8Array.from({ length: n }, (_, i) => i % 10),
+  );
 
 const tempDirs: string[] = [];
 /** A temporary directory holding `files` (name → bytes). */
@@ -24,8 +26,6 @@ async function dirWith(files: Record<string, Uint8Array>): Promise<string> {
   return dir;
 }
 afterAll(() => Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
-
-
 
 describe('readFashionMnist on fake files', () => {
   test('a missing directory → DataNotFoundError saying where it looked and what to do', async () => {
@@ -91,6 +91,4 @@ describe('the shipped Fashion-MNIST files', () => {
     for (const label of data.labels) perClass[label]++;
     expect(perClass).toEqual(new Array(10).fill(count / 10));
   });
-
-
 });

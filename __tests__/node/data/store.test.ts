@@ -32,7 +32,12 @@ async function dirWith(files: Record<string, Uint8Array> = fake.served): Promise
   return dir;
 }
 
-const options = (extra: Parameters<typeof loadSplits>[1] = {}) => ({ ...FAST, env: {}, mirrors: [server.url], ...extra });
+const options = (extra: Parameters<typeof loadSplits>[1] = {}) => ({
+  ...FAST,
+  env: {},
+  mirrors: [server.url],
+  ...extra,
+});
 
 describe('loadSplits: the lookup order', () => {
   test('the first location with a verified copy wins; a corrupt copy and a missing one are skipped', async () => {
@@ -112,8 +117,16 @@ describe('places and mirrors', () => {
   test('the tables: Fashion-MNIST official mirror first; MNIST pinned by archive MD5 with decompressed sizes', () => {
     expect(datasetInfo('fashion-mnist').mirrors[0]).toBe('http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/');
     expect(MNIST.mirrors[0]).toBe('https://ossci-datasets.s3.amazonaws.com/mnist/');
-    expect(MNIST_FILES.train.images).toEqual({ file: 'train-images-idx3-ubyte.gz', bytes: 47040016, md5: 'f68b3c2dcbeaaa9fbdd348bbdeb94873' });
-    expect(MNIST_FILES.test.labels).toEqual({ file: 't10k-labels-idx1-ubyte.gz', bytes: 10008, md5: 'ec29112dd5afa0611ce80d1b7f02629c' });
+    expect(MNIST_FILES.train.images).toEqual({
+      file: 'train-images-idx3-ubyte.gz',
+      bytes: 47040016,
+      md5: 'f68b3c2dcbeaaa9fbdd348bbdeb94873',
+    });
+    expect(MNIST_FILES.test.labels).toEqual({
+      file: 't10k-labels-idx1-ubyte.gz',
+      bytes: 10008,
+      md5: 'ec29112dd5afa0611ce80d1b7f02629c',
+    });
     expect(() => datasetInfo('cifar')).toThrow(/Unknown data set 'cifar': expected one of fashion-mnist, mnist/);
   });
 });
@@ -137,7 +150,12 @@ describe('loadFashionMnist with a data set table and the search', () => {
 describe('SOFTMAX_MIRROR', () => {
   test('replaces the table mirrors for the automatic download too, as for softmax download', async () => {
     const cacheDir = await tempDir();
-    const { source } = await loadSplits(fake.info, { ...FAST, env: { SOFTMAX_MIRROR: server.url }, locations: [], cacheDir });
+    const { source } = await loadSplits(fake.info, {
+      ...FAST,
+      env: { SOFTMAX_MIRROR: server.url },
+      locations: [],
+      cacheDir,
+    });
     expect(source).toMatchObject({ kind: 'download', dir: cacheDir });
     expect(server.requests.length).toBeGreaterThanOrEqual(4);
   });

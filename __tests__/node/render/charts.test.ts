@@ -28,18 +28,21 @@ describe('charts', () => {
     expect(readdirSync(dir).sort()).toEqual(['curves.png', 'curves.svg']);
   });
 
-  it.each([2, 3, 7, 40])('curves of a %p-epoch run label the epoch axis with whole, distinct epochs', async (epochs) => {
-    const dir = tmp();
-    const files = await plotCurves(history, join(dir, 'curves'), { epochs, formats: undefined } as never);
-    const texts = svgTexts(files.svg!);
-    // The x axis comes first in the SVG: its labels, then its title 'epoch'.
-    const labels = texts.slice(0, texts.indexOf('epoch'));
-    expect(labels.length).toBeGreaterThanOrEqual(2);
-    expect(labels.every((l) => /^\d+$/.test(l))).toBe(true);
-    expect(new Set(labels).size).toBe(labels.length);
-    // Few epochs: every one of them.
-    if (epochs <= 12) expect(labels).toEqual(Array.from({ length: epochs }, (_, i) => String(i + 1)));
-  });
+  it.each([2, 3, 7, 40])(
+    'curves of a %p-epoch run label the epoch axis with whole, distinct epochs',
+    async (epochs) => {
+      const dir = tmp();
+      const files = await plotCurves(history, join(dir, 'curves'), { epochs, formats: undefined } as never);
+      const texts = svgTexts(files.svg!);
+      // The x axis comes first in the SVG: its labels, then its title 'epoch'.
+      const labels = texts.slice(0, texts.indexOf('epoch'));
+      expect(labels.length).toBeGreaterThanOrEqual(2);
+      expect(labels.every((l) => /^\d+$/.test(l))).toBe(true);
+      expect(new Set(labels).size).toBe(labels.length);
+      // Few epochs: every one of them.
+      if (epochs <= 12) expect(labels).toEqual(Array.from({ length: epochs }, (_, i) => String(i + 1)));
+    },
+  );
 
   it('confusion matrix: a heat map with every class name and the counts', async () => {
     const dir = tmp();
@@ -63,7 +66,9 @@ describe('charts', () => {
     const files = await showFashionMnist(images, join(dir, 'grid'), { title: 'grid' });
     const svg = readFileSync(files.svg!, 'utf8');
     expect(svg.match(/<image /g)).toHaveLength(2);
-    expect(svgTexts(files.svg!)).toEqual(expect.arrayContaining(['true: Bag', 'pred: Shirt', '✗ true: Coat', '#0', '#1']));
+    expect(svgTexts(files.svg!)).toEqual(
+      expect.arrayContaining(['true: Bag', 'pred: Shirt', '✗ true: Coat', '#0', '#1']),
+    );
     expect(pngSize(files.png!).height).toBeGreaterThan(200);
   });
 

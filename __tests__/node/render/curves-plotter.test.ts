@@ -14,7 +14,12 @@ const script = join(dist, 'node/render/curves-worker.js');
 const built = existsSync(script);
 if (!built && process.env['CI']) throw new Error(`${script} is missing: npm test builds dist/ before jest`);
 
-const history = [1, 2, 3].map((epoch) => ({ epoch, loss: 1 / epoch, trainAcc: 0.6 + epoch / 20, testAcc: 0.6 + epoch / 25 }));
+const history = [1, 2, 3].map((epoch) => ({
+  epoch,
+  loss: 1 / epoch,
+  trainAcc: 0.6 + epoch / 20,
+  testAcc: 0.6 + epoch / 25,
+}));
 const options = { title: 'concise softmax regression', epochs: 3 };
 const fresh = () => mkdtempSync(join(tmpdir(), 'softmax-plotter-'));
 

@@ -9,16 +9,22 @@ export const downloadOptions = {
   dir: {
     type: 'string',
     requiresArg: true,
-    describe: 'Directory to fill (default: $SOFTMAX_DATA_DIR, else the user cache $XDG_CACHE_HOME/softmax/datasets/<name>)',
+    describe:
+      'Directory to fill (default: $SOFTMAX_DATA_DIR, else the user cache $XDG_CACHE_HOME/softmax/datasets/<name>)',
   },
   mirror: {
     type: 'string',
     array: true,
     requiresArg: true,
-    describe: 'Base URL to fetch the files from, tried in order; replaces the default mirrors (default: $SOFTMAX_MIRROR, comma-separated)',
+    describe:
+      'Base URL to fetch the files from, tried in order; replaces the default mirrors (default: $SOFTMAX_MIRROR, comma-separated)',
   },
   force: { type: 'boolean', default: false, describe: 'Download even files that are present and verify' },
-  'log-level': { choices: LOG_LEVELS, default: 'warn' as const, describe: 'Level of the JSON log records (retries are warnings)' },
+  'log-level': {
+    choices: LOG_LEVELS,
+    default: 'warn' as const,
+    describe: 'Level of the JSON log records (retries are warnings)',
+  },
   'log-file': { type: 'string', describe: 'Write JSON log records to this file instead of stderr' },
 } satisfies Record<string, Options>;
 

@@ -9,7 +9,11 @@ export const evaluateCommand = makeCommand({
     y
       .options({
         ...modelOptions,
-        out: { type: 'string', requiresArg: true, describe: 'Confusion heat map file, .png or .svg (default: confusion.png beside the model)' },
+        out: {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Confusion heat map file, .png or .svg (default: confusion.png beside the model)',
+        },
       })
       .check(checkTrainOptions),
   handler: async (args) => {

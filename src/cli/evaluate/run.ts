@@ -12,7 +12,10 @@ export interface EvaluateArgs extends ModelArgs {
 }
 
 /** Test loss, accuracy, per-class accuracy and the confusion matrix (text table and heat map). */
-export async function runEvaluate(args: EvaluateArgs, deps: ModelDeps): Promise<{ accuracy: number; loss: number; confusionFile: string }> {
+export async function runEvaluate(
+  args: EvaluateArgs,
+  deps: ModelDeps,
+): Promise<{ accuracy: number; loss: number; confusionFile: string }> {
   const print = deps.print ?? stdout;
   const loaded = await openModel(args, deps.logger);
   try {
@@ -30,4 +33,3 @@ export async function runEvaluate(args: EvaluateArgs, deps: ModelDeps): Promise<
     loaded.net.dispose();
   }
 }
-

@@ -27,11 +27,17 @@ export interface ModelDeps {
 export const stdout = (line: string): void => void process.stdout.write(`${line}\n`);
 
 /** The backend, the model, and its class names (from the manifest, else the data set's). */
-export async function openModel(args: ModelArgs, logger: Logger): Promise<LoadedModel & { classes: readonly string[] }> {
+export async function openModel(
+  args: ModelArgs,
+  logger: Logger,
+): Promise<LoadedModel & { classes: readonly string[] }> {
   await initBackend(args.backend);
   const loaded = await loadModel(args.model);
   const classes = loaded.meta.classes ?? datasetInfo(loaded.meta.dataset ?? 'fashion-mnist').classes;
-  logger.info({ model: args.model, dataset: loaded.meta.dataset, architecture: loaded.meta.architecture }, 'model loaded');
+  logger.info(
+    { model: args.model, dataset: loaded.meta.dataset, architecture: loaded.meta.architecture },
+    'model loaded',
+  );
   return { ...loaded, classes };
 }
 

@@ -5,7 +5,8 @@ import { checkTrainOptions, modelOptions } from '../options.js';
 
 function positiveInt(raw: unknown): number {
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-  if (!(Number.isInteger(n) && n >= 1 && n <= 200)) throw new ConfigError(`--n must be an integer from 1 to 200, but got '${String(raw)}'.`);
+  if (!(Number.isInteger(n) && n >= 1 && n <= 200))
+    throw new ConfigError(`--n must be an integer from 1 to 200, but got '${String(raw)}'.`);
   return n;
 }
 
@@ -18,12 +19,20 @@ export const predictCommand = makeCommand({
         ...modelOptions,
         n: { requiresArg: true, default: 18, coerce: positiveInt, describe: 'How many test images to show' },
         out: { type: 'string', requiresArg: true, default: 'preds.png', describe: 'Picture file, .png or .svg' },
-        image: { type: 'string', array: true, requiresArg: true, describe: 'PNG or JPEG file(s) to classify (top 3 classes each)' },
+        image: {
+          type: 'string',
+          array: true,
+          requiresArg: true,
+          describe: 'PNG or JPEG file(s) to classify (top 3 classes each)',
+        },
       })
       .check(checkTrainOptions),
   handler: async (args) => {
     const [{ runPredict }, { rootLogger }] = await Promise.all([import('./run.js'), import('../logger.js')]);
     const logger = rootLogger({ level: args.logLevel, file: args.logFile });
-    await runPredict({ model: args.model, backend: args.backend, dataDir: args.dataDir, n: args.n, out: args.out, image: args.image }, { logger });
+    await runPredict(
+      { model: args.model, backend: args.backend, dataDir: args.dataDir, n: args.n, out: args.out, image: args.image },
+      { logger },
+    );
   },
 });

@@ -36,7 +36,13 @@ export async function runPredict(args: PredictArgs, deps: ModelDeps): Promise<vo
 }
 
 /** Prints the top 3 classes of each image file, and draws them as the model sees them (28 × 28). */
-async function classify(net: LoadedModel['net'], files: string[], classes: readonly string[], out: string, print: (line: string) => void): Promise<void> {
+async function classify(
+  net: LoadedModel['net'],
+  files: string[],
+  classes: readonly string[],
+  out: string,
+  print: (line: string) => void,
+): Promise<void> {
   const images = [];
   for (const file of files) images.push(await readImageAsFashionMnist(file));
   const probabilities = predictProbabilities(net, images);

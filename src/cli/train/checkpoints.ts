@@ -84,13 +84,21 @@ export class CheckpointSession implements Callback {
     const ckpt = await (same ? store : CheckpointStore.reader(opts.resume)).latestGood(notice);
     const problems = incompatibilities(ckpt.meta.run, run);
     if (problems.length > 0) {
-      throw new CheckpointError(ckpt.dir, `was written by an incompatible run (${problems.join('; ')}). Resume with the same options, or start afresh without --resume`);
+      throw new CheckpointError(
+        ckpt.dir,
+        `was written by an incompatible run (${problems.join('; ')}). Resume with the same options, or start afresh without --resume`,
+      );
     }
     if (ckpt.meta.epoch >= opts.epochs) {
-      throw new CheckpointError(ckpt.dir, `already holds ${ckpt.meta.epoch} epochs; ask for more (--epochs ${ckpt.meta.epoch + 1} or more) to train further`);
+      throw new CheckpointError(
+        ckpt.dir,
+        `already holds ${ckpt.meta.epoch} epochs; ask for more (--epochs ${ckpt.meta.epoch + 1} or more) to train further`,
+      );
     }
     if (ckpt.meta.run.backend !== run.backend) {
-      notice(`checkpoint ${ckpt.dir} was written on ${ckpt.meta.run.backend}, this run uses ${run.backend}: the numbers will not match an uninterrupted run exactly`);
+      notice(
+        `checkpoint ${ckpt.dir} was written on ${ckpt.meta.run.backend}, this run uses ${run.backend}: the numbers will not match an uninterrupted run exactly`,
+      );
     }
     session.resumed = ckpt;
     return session;
@@ -109,7 +117,8 @@ export class CheckpointSession implements Callback {
     const { meta } = ckpt;
     setParameters(t.params, ckpt.params, ckpt.dir);
     if (t.trainer !== undefined) {
-      if (meta.trainer === null) throw new CheckpointError(ckpt.dir, 'holds no optimizer state, but this run uses a Trainer');
+      if (meta.trainer === null)
+        throw new CheckpointError(ckpt.dir, 'holds no optimizer state, but this run uses a Trainer');
       t.trainer.importStates(ckpt.dir, meta.trainer, ckpt.states);
     }
     t.loader.restore(meta.loader, { skipBatches: meta.position?.batch ?? 0 });
@@ -134,7 +143,12 @@ export class CheckpointSession implements Callback {
     const dir = await this.save(started ? position : null, started ? loader.epochStartState() : loader.state());
     this.interruption =
       dir === undefined || this.store === undefined
-        ? new InterruptedError(signal, 'nowhere (no --checkpoint-dir)', 'softmax train (from the start; add --checkpoint-dir DIR to be able to resume)', where)
+        ? new InterruptedError(
+            signal,
+            'nowhere (no --checkpoint-dir)',
+            'softmax train (from the start; add --checkpoint-dir DIR to be able to resume)',
+            where,
+          )
         : new InterruptedError(signal, dir, this.resumeCommand(this.store.dir), where);
   }
 
@@ -147,7 +161,14 @@ export class CheckpointSession implements Callback {
     if (this.store === undefined) return undefined;
     const t = this.parts();
     const states = t.trainer?.exportStates();
-    const meta: CheckpointMeta = { run: this.run, epoch: this.history.length, position, loader, history: [...this.history], trainer: states?.meta ?? null };
+    const meta: CheckpointMeta = {
+      run: this.run,
+      epoch: this.history.length,
+      position,
+      loader,
+      history: [...this.history],
+      trainer: states?.meta ?? null,
+    };
     return this.store.save(meta, t.params, states?.arrays ?? []);
   }
 }

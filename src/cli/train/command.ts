@@ -16,7 +16,12 @@ export const trainOptions = {
     describe: 'concise: Gluon-style nn.Dense + Trainer; scratch: explicit softmax, cross-entropy and SGD',
   },
   epochs: { requiresArg: true, default: 5, coerce: positiveInt('epochs'), describe: 'Passes over the training set' },
-  'batch-size': { requiresArg: true, default: 256, coerce: positiveInt('batch-size'), describe: 'Examples per minibatch' },
+  'batch-size': {
+    requiresArg: true,
+    default: 256,
+    coerce: positiveInt('batch-size'),
+    describe: 'Examples per minibatch',
+  },
   lr: {
     requiresArg: true,
     default: 0.1,
@@ -54,24 +59,42 @@ export const trainOptions = {
     requiresArg: true,
     describe: 'Run directory for metrics.jsonl, curves.svg/.png, run.json and model/ (default: runs/<timestamp>)',
   },
-  json: { type: 'boolean', default: false, describe: 'Print one JSON object per epoch on stdout instead of the epoch line' },
+  json: {
+    type: 'boolean',
+    default: false,
+    describe: 'Print one JSON object per epoch on stdout instead of the epoch line',
+  },
   quiet: { type: 'boolean', default: false, describe: 'No progress bar or status notes, even on a terminal' },
   'checkpoint-dir': {
     type: 'string',
     requiresArg: true,
-    describe: 'Write a checkpoint (parameters, optimizer, data order, metrics) after every epoch and on Ctrl+C into this directory',
+    describe:
+      'Write a checkpoint (parameters, optimizer, data order, metrics) after every epoch and on Ctrl+C into this directory',
   },
-  keep: { requiresArg: true, default: 3, coerce: positiveInt('keep'), describe: 'Checkpoints to keep in --checkpoint-dir (the newest)' },
+  keep: {
+    requiresArg: true,
+    default: 3,
+    coerce: positiveInt('keep'),
+    describe: 'Checkpoints to keep in --checkpoint-dir (the newest)',
+  },
   resume: {
     type: 'string',
     requiresArg: true,
     describe: 'Continue the run whose checkpoints are in this directory (same options; checkpoints keep going there)',
   },
-  limit: { requiresArg: true, hidden: true, coerce: (raw: unknown) => (raw === undefined ? undefined : positiveInt('limit')(raw)), describe: 'Testing aid: use only the first N examples of each split' },
+  limit: {
+    requiresArg: true,
+    hidden: true,
+    coerce: (raw: unknown) => (raw === undefined ? undefined : positiveInt('limit')(raw)),
+    describe: 'Testing aid: use only the first N examples of each split',
+  },
 } satisfies Record<string, Options>;
 
 /** Progress bars and status notes: only on a terminal, and not with --quiet or --json. */
-export function showProgress(args: { quiet: boolean; json: boolean }, stream: { isTTY?: boolean } = process.stdout): boolean {
+export function showProgress(
+  args: { quiet: boolean; json: boolean },
+  stream: { isTTY?: boolean } = process.stdout,
+): boolean {
   return stream.isTTY === true && !args.quiet && !args.json;
 }
 
@@ -80,7 +103,10 @@ export function showProgress(args: { quiet: boolean; json: boolean }, stream: { 
  * `runTrain` uses. Gives `undefined` instead of any error: `runTrain` then loads the data itself and
  * reports what is wrong, as without this. Loads only the light data modules.
  */
-async function readSplitsEarly(args: { dataset: DatasetName; dataDir?: string | undefined }, logger: Logger): Promise<LoadedSplits | undefined> {
+async function readSplitsEarly(
+  args: { dataset: DatasetName; dataDir?: string | undefined },
+  logger: Logger,
+): Promise<LoadedSplits | undefined> {
   const { loadSplits } = await import('../../node/data/store.js');
   return loadSplits(datasetInfo(args.dataset), { root: args.dataDir, logger, download: false }).catch(() => undefined);
 }

@@ -64,11 +64,39 @@ const quote = (s: string): string => (/^[\w./:@%+=-]+$/.test(s) ? s : `'${s.repl
 
 /** The exact `softmax train --resume DIR ...` that continues a run: every option a checkpoint checks. */
 export function resumeCommand(
-  args: { impl: string; epochs: number; batchSize: number; lr: number; seed: number; backend: string; dataset?: string | undefined; dataDir?: string | undefined; limit?: number | undefined },
+  args: {
+    impl: string;
+    epochs: number;
+    batchSize: number;
+    lr: number;
+    seed: number;
+    backend: string;
+    dataset?: string | undefined;
+    dataDir?: string | undefined;
+    limit?: number | undefined;
+  },
   dir: string,
 ): string {
-  const parts = ['softmax train --resume', quote(dir), '--impl', args.impl, '--epochs', String(args.epochs), '--batch-size', String(args.batchSize)];
-  parts.push('--lr', String(args.lr), '--seed', String(args.seed), '--backend', args.backend, '--dataset', args.dataset ?? 'fashion-mnist');
+  const parts = [
+    'softmax train --resume',
+    quote(dir),
+    '--impl',
+    args.impl,
+    '--epochs',
+    String(args.epochs),
+    '--batch-size',
+    String(args.batchSize),
+  ];
+  parts.push(
+    '--lr',
+    String(args.lr),
+    '--seed',
+    String(args.seed),
+    '--backend',
+    args.backend,
+    '--dataset',
+    args.dataset ?? 'fashion-mnist',
+  );
   if (args.dataDir !== undefined) parts.push('--data-dir', quote(args.dataDir));
   if (args.limit !== undefined) parts.push('--limit', String(args.limit));
   return parts.join(' ');

@@ -14,7 +14,11 @@ import type { RunDir } from './run-dir.js';
 import { versions } from './run-dir.js';
 
 /** Saves the model into the run directory's `model/`; returns that path. */
-export async function saveModel(run: RunDir, model: Block | SoftmaxRegressionScratch, meta: Partial<ModelMeta>): Promise<string> {
+export async function saveModel(
+  run: RunDir,
+  model: Block | SoftmaxRegressionScratch,
+  meta: Partial<ModelMeta>,
+): Promise<string> {
   if ('saveParameters' in model) {
     await model.saveParameters(run.modelDir, meta);
   } else {
@@ -31,11 +35,25 @@ export async function saveModel(run: RunDir, model: Block | SoftmaxRegressionScr
 /** Writes run.json once the curves are drawn: options, backend, versions, seed, data digests, final figures. */
 export async function writeRunJson(
   run: RunDir,
-  info: { args: object; backend: string; seed: number; dataset: DatasetInfo; dataDir?: string | undefined; history: readonly EpochMetrics[]; examplesPerSec: number; startedAt: Date },
+  info: {
+    args: object;
+    backend: string;
+    seed: number;
+    dataset: DatasetInfo;
+    dataDir?: string | undefined;
+    history: readonly EpochMetrics[];
+    examplesPerSec: number;
+    startedAt: Date;
+  },
 ): Promise<void> {
   await run.settle();
   const last = info.history[info.history.length - 1];
-  const files = [info.dataset.files.train.images, info.dataset.files.train.labels, info.dataset.files.test.images, info.dataset.files.test.labels];
+  const files = [
+    info.dataset.files.train.images,
+    info.dataset.files.train.labels,
+    info.dataset.files.test.images,
+    info.dataset.files.test.labels,
+  ];
   await run.writeRunJson({
     options: info.args,
     backend: info.backend,
@@ -44,7 +62,9 @@ export async function writeRunJson(
     data: {
       dataset: info.dataset.name,
       dir: info.dataDir ?? null,
-      digests: Object.fromEntries(files.map((f) => [f.file, f.sha256 !== undefined ? `sha256:${f.sha256}` : `md5:${f.md5}`])),
+      digests: Object.fromEntries(
+        files.map((f) => [f.file, f.sha256 !== undefined ? `sha256:${f.sha256}` : `md5:${f.md5}`]),
+      ),
     },
     startedAt: info.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),

@@ -4,7 +4,13 @@
  * start its next steps on libuv's threads instead of waiting for all of it. The modules are the ones
  * `./index.js` loads anyway (the same instances, from the module cache).
  */
-const MODULES = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-converter', '@tensorflow/tfjs'];
+const MODULES = [
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-backend-cpu',
+  '@tensorflow/tfjs-layers',
+  '@tensorflow/tfjs-converter',
+  '@tensorflow/tfjs',
+];
 
 export async function loadTfjsInSteps(): Promise<void> {
   for (const name of MODULES) {

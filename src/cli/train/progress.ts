@@ -23,7 +23,8 @@ export class EpochProgress implements Callback {
 
   constructor(private readonly options: ProgressOptions) {
     this.bar = new SingleBar({
-      format: 'epoch {epoch}/{epochs} [{bar}] {value}/{total} batches | {speed} ex/s | loss {loss}, train acc {acc} | ETA {eta_formatted}',
+      format:
+        'epoch {epoch}/{epochs} [{bar}] {value}/{total} batches | {speed} ex/s | loss {loss}, train acc {acc} | ETA {eta_formatted}',
       barsize: 24,
       hideCursor: true,
       clearOnComplete: true,
@@ -49,7 +50,10 @@ export class EpochProgress implements Callback {
       this.active = true;
     }
     const seconds = (performance.now() - this.epochStart) / 1000;
-    this.bar.update(p.batch, { ...payload, speed: seconds > 0 ? Math.round(p.examples / seconds).toLocaleString('en-US') : '…' });
+    this.bar.update(p.batch, {
+      ...payload,
+      speed: seconds > 0 ? Math.round(p.examples / seconds).toLocaleString('en-US') : '…',
+    });
   }
 
   onTrainEnd(): void {
@@ -65,7 +69,11 @@ export class EpochProgress implements Callback {
 }
 
 /** Says what a long step is doing, on the terminal only, and erases the note when it is done. */
-export async function withStatus<T>(stream: NodeJS.WriteStream | undefined, message: string, work: () => Promise<T>): Promise<T> {
+export async function withStatus<T>(
+  stream: NodeJS.WriteStream | undefined,
+  message: string,
+  work: () => Promise<T>,
+): Promise<T> {
   if (stream === undefined) return work();
   stream.write(`${message}…`);
   try {

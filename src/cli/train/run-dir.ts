@@ -26,7 +26,9 @@ export function defaultRunDir(now = new Date(), root = 'runs'): string {
 export function versions(): Record<string, string> {
   let softmax = 'unknown';
   try {
-    const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as {
+      version?: string;
+    };
     softmax = pkg.version ?? softmax;
   } catch {
     // Not fatal: run.json then says 'unknown'.

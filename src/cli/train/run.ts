@@ -67,7 +67,9 @@ export interface TrainDeps {
 /** One human line: where the data set was found, or where it was downloaded from and to. */
 export function describeSource(title: string, source: DataSource): string {
   if (source.kind !== 'download') return `${title}: using the ${source.kind} copy in ${source.dir}`;
-  const urls = [...new Set((source.files ?? []).flatMap((f) => (f.url === undefined ? [] : [new URL('.', f.url).href])))];
+  const urls = [
+    ...new Set((source.files ?? []).flatMap((f) => (f.url === undefined ? [] : [new URL('.', f.url).href]))),
+  ];
   return `${title}: downloaded into ${source.dir}${urls.length ? ` from ${urls.join(', ')}` : ''} and verified`;
 }
 
@@ -101,7 +103,15 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
   seedGlobal(seed);
   const notice = deps.notice ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const dataset = datasetInfo(args.dataset ?? 'fashion-mnist');
-  const run = { impl: args.impl, batchSize: args.batchSize, lr: args.lr, seed, dataset: dataset.name, limit: args.limit ?? null, backend: backend.name };
+  const run = {
+    impl: args.impl,
+    batchSize: args.batchSize,
+    lr: args.lr,
+    seed,
+    dataset: dataset.name,
+    limit: args.limit ?? null,
+    backend: backend.name,
+  };
   const signal = deps.signal;
   const checkpoints = await CheckpointSession.open(
     { dir: args.checkpointDir ?? args.resume, keep: args.keep ?? 3, resume: args.resume, epochs: args.epochs },
@@ -111,15 +121,26 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
     () => (signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'),
   );
   const loadStart = performance.now();
-  const splits = await withStatus(deps.progressStream, `loading and verifying ${dataset.title}`, async () =>
-    (await deps.splits) ?? (await loadSplits(dataset, { root: args.dataDir, logger })),
+  const splits = await withStatus(
+    deps.progressStream,
+    `loading and verifying ${dataset.title}`,
+    async () => (await deps.splits) ?? (await loadSplits(dataset, { root: args.dataDir, logger })),
   );
   const { source } = splits;
-  logger.info({ dataset: dataset.name, source: source.kind, root: source.dir, seconds: (performance.now() - loadStart) / 1000 }, 'data loaded and verified');
+  logger.info(
+    { dataset: dataset.name, source: source.kind, root: source.dir, seconds: (performance.now() - loadStart) / 1000 },
+    'data loaded and verified',
+  );
   notice(describeSource(dataset.title, source));
   // The loaders draw their shuffling seed from the global generator before the model draws its weights.
   const [trainIter, testIter] = loadersOf(splits, args.batchSize, { limit: args.limit });
-  const runDir = args.out === undefined ? undefined : await RunDir.create(args.out, { title: `${args.impl} softmax regression on ${dataset.title}`, epochs: args.epochs });
+  const runDir =
+    args.out === undefined
+      ? undefined
+      : await RunDir.create(args.out, {
+          title: `${args.impl} softmax regression on ${dataset.title}`,
+          epochs: args.epochs,
+        });
   if (runDir !== undefined) notice(`run directory: ${runDir.dir} (metrics.jsonl, curves.svg/.png, run.json, model/)`);
   (args.json ? notice : print)(
     `training ${args.impl} softmax regression on ${backend.name}: ${args.epochs} epoch${args.epochs === 1 ? '' : 's'}, ` +
@@ -128,17 +149,32 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
   logger.info({ ...args, seed, backend: backend.name, dataDir: source.dir }, 'training started');
 
   const model = buildModel(args.impl, args.lr);
-  const progress = deps.progressStream === undefined ? undefined : new EpochProgress({ epochs: args.epochs, batches: trainIter.length, stream: deps.progressStream });
-  const lines = new EpochLines({ json: args.json ?? false, checkLeaks: args.checkLeaks ?? false }, print, logger, () => progress?.clear());
+  const progress =
+    deps.progressStream === undefined
+      ? undefined
+      : new EpochProgress({ epochs: args.epochs, batches: trainIter.length, stream: deps.progressStream });
+  const lines = new EpochLines({ json: args.json ?? false, checkLeaks: args.checkLeaks ?? false }, print, logger, () =>
+    progress?.clear(),
+  );
   let history: EpochMetrics[] = [];
   let modelDir: string | undefined;
   try {
     const start = checkpoints.restore({ params: model.params, trainer: model.trainer, loader: trainIter });
     if (checkpoints.resumedFrom !== undefined) notice(`resuming from ${checkpoints.resumedFrom}`);
-    const callbacks: Callback[] = [...(signal === undefined ? [] : [stopOn(signal)]), ...(progress === undefined ? [] : [progress]), lines];
+    const callbacks: Callback[] = [
+      ...(signal === undefined ? [] : [stopOn(signal)]),
+      ...(progress === undefined ? [] : [progress]),
+      lines,
+    ];
     if (runDir !== undefined) callbacks.push(runDir);
     callbacks.push(checkpoints);
-    const result = await fit(model.net, trainIter, testIter, model.loss, { epochs: args.epochs, batchSize: args.batchSize, updater: model.updater, callbacks, ...start });
+    const result = await fit(model.net, trainIter, testIter, model.loss, {
+      epochs: args.epochs,
+      batchSize: args.batchSize,
+      updater: model.updater,
+      callbacks,
+      ...start,
+    });
     history = result.epochs;
     if (checkpoints.interruption !== undefined) {
       await runDir?.settle().catch(() => undefined); // the curves of the epochs done; the stop is what is reported
@@ -155,7 +191,17 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
   }
   const examplesPerSec = examplesPerSecond(history);
   (args.json ? notice : print)(`${examplesPerSec.toFixed(1)} examples/sec on ${backend.name}`);
-  if (runDir !== undefined) await writeRunJson(runDir, { args, backend: backend.name, seed, dataset, dataDir: source.dir, history, examplesPerSec, startedAt });
+  if (runDir !== undefined)
+    await writeRunJson(runDir, {
+      args,
+      backend: backend.name,
+      seed,
+      dataset,
+      dataDir: source.dir,
+      history,
+      examplesPerSec,
+      startedAt,
+    });
   const last = history[history.length - 1];
   logger.info({ backend: backend.name, seed, examplesPerSec, ...last, runDir: runDir?.dir }, 'training done');
   return { backend: backend.name, seed, history, examplesPerSec, modelDir };
@@ -164,5 +210,7 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
 /** The last epoch's figures, for the model's manifest. */
 function finalMetrics(history: readonly EpochMetrics[]): Record<string, number> {
   const last = history[history.length - 1];
-  return last === undefined ? {} : { epochs: last.epoch, loss: last.loss, trainAcc: last.trainAcc, testAcc: last.testAcc };
+  return last === undefined
+    ? {}
+    : { epochs: last.epoch, loss: last.loss, trainAcc: last.trainAcc, testAcc: last.testAcc };
 }

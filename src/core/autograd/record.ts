@@ -44,14 +44,23 @@ export function record<T extends RecordOutputs>(fn: () => T): Recording<T> {
   let outputs: T | undefined;
   const forward = (): tf.Tensor => {
     const out = fn();
-    assert(out?.l instanceof tf.Tensor, () => 'autograd.record: the function must return { l: lossTensor, ... }.', SoftmaxError);
+    assert(
+      out?.l instanceof tf.Tensor,
+      () => 'autograd.record: the function must return { l: lossTensor, ... }.',
+      SoftmaxError,
+    );
     for (const [key, t] of Object.entries(out)) if (key !== 'l' && t instanceof tf.Tensor) tf.keep(t);
     outputs = out;
     return out.l;
   };
   let grads: (tf.Tensor | undefined)[] = [];
   if (params.length > 0) {
-    const result = tf.engine().gradients(forward, params.map((p) => p.data()), undefined, true);
+    const result = tf.engine().gradients(
+      forward,
+      params.map((p) => p.data()),
+      undefined,
+      true,
+    );
     grads = result.grads;
   } else {
     tf.keep(tf.tidy(forward));
@@ -60,7 +69,11 @@ export function record<T extends RecordOutputs>(fn: () => T): Recording<T> {
   let published = false;
   const extra = {
     backward(): void {
-      assert(!published, () => 'backward() was already called on this recording; record again for new gradients.', SoftmaxError);
+      assert(
+        !published,
+        () => 'backward() was already called on this recording; record again for new gradients.',
+        SoftmaxError,
+      );
       published = true;
       params.forEach((p, i) => {
         const g = grads[i];

@@ -11,7 +11,13 @@ import type { tf } from './tf.js';
 
 /** `out[i, :] = src[indices[start + i], :] / divisor` for `count` rows of `rowSize` values. */
 export type GatherRowsU8 = (
-  src: Uint8Array, rowSize: number, indices: Uint32Array, start: number, count: number, divisor: number, out: Float32Array,
+  src: Uint8Array,
+  rowSize: number,
+  indices: Uint32Array,
+  start: number,
+  count: number,
+  divisor: number,
+  out: Float32Array,
 ) => void;
 
 export interface BatchArrays {

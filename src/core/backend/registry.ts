@@ -91,7 +91,10 @@ export async function initBackend(choice = 'auto'): Promise<BackendChoice> {
         skipped.push({ name: provider.name, reason: reasonOf(err) });
       }
     }
-    throw new BackendError('auto', `No backend could be loaded: ${skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}.`);
+    throw new BackendError(
+      'auto',
+      `No backend could be loaded: ${skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}.`,
+    );
   }
   const provider = providers.find((p) => p.name === choice);
   if (provider === undefined) {
@@ -101,9 +104,13 @@ export async function initBackend(choice = 'auto'): Promise<BackendChoice> {
     await tryProvider(provider);
   } catch (err) {
     const others = ['auto', ...backendNames().filter((n) => n !== choice)].join(', ');
-    throw new BackendError(choice, `Backend '${choice}' cannot be used: ${reasonOf(err)}. Use --backend with one of: ${others}.`, {
-      cause: err,
-    });
+    throw new BackendError(
+      choice,
+      `Backend '${choice}' cannot be used: ${reasonOf(err)}. Use --backend with one of: ${others}.`,
+      {
+        cause: err,
+      },
+    );
   }
   return { name: provider.name, skipped: [] };
 }

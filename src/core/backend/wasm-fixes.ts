@@ -15,7 +15,11 @@ const replaced = new Set<string>();
  * Replaces the wasm kernel `name`, once, by `wrap(original, helper)`, where `helper` is the wasm
  * kernel `helperName` the replacement also runs. Does nothing when either is missing.
  */
-function replaceWasmKernel(name: string, helperName: string, wrap: (original: tf.KernelFunc, helper: tf.KernelFunc) => tf.KernelFunc): void {
+function replaceWasmKernel(
+  name: string,
+  helperName: string,
+  wrap: (original: tf.KernelFunc, helper: tf.KernelFunc) => tf.KernelFunc,
+): void {
   const original = tf.getKernel(name, 'wasm');
   const helper = tf.getKernel(helperName, 'wasm');
   if (replaced.has(name) || original === undefined || helper === undefined) return;
@@ -50,7 +54,10 @@ export function fixWasmMatMul(): void {
       transpose({ inputs: { x }, backend, attrs: { perm: swapLast(x.shape.length) } }) as tf.TensorInfo;
     const product = (x: tf.TensorInfo, y: tf.TensorInfo): tf.TensorInfo =>
       original({ inputs: { a: x, b: y }, backend, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo;
-    const last2 = (x: tf.TensorInfo): [number, number] => [x.shape[x.shape.length - 2] ?? 1, x.shape[x.shape.length - 1] ?? 1];
+    const last2 = (x: tf.TensorInfo): [number, number] => [
+      x.shape[x.shape.length - 2] ?? 1,
+      x.shape[x.shape.length - 1] ?? 1,
+    ];
     const [[ar, ac], [br, bc]] = [last2(a), last2(b)];
     const batch = Math.max(size(a) / (ar * ac || 1), size(b) / (br * bc || 1));
     const [m, n] = [transposeA ? ac : ar, transposeB ? br : bc];

@@ -38,7 +38,11 @@ export function evaluate(net: Net, dataIter: Iterable<TensorBatch>, classes: rea
   for (const { X, y } of dataIter) {
     const [l, pred, labels] = tf.tidy(() => {
       const yHat = applyNet(net, X);
-      return [tf.sum(loss.forward(yHat, y)).dataSync()[0] ?? Number.NaN, tf.argMax(yHat, 1).dataSync(), tf.cast(y, 'int32').dataSync()] as const;
+      return [
+        tf.sum(loss.forward(yHat, y)).dataSync()[0] ?? Number.NaN,
+        tf.argMax(yHat, 1).dataSync(),
+        tf.cast(y, 'int32').dataSync(),
+      ] as const;
     });
     lossSum += l;
     for (let i = 0; i < labels.length; i++) {
@@ -72,6 +76,8 @@ export function formatEvaluation(e: Evaluation): string[] {
     '',
     'confusion matrix (rows: true class, columns: predicted class):',
     `  ${'true \\ predicted'.padEnd(nameWidth)}${short.join('')}`,
-    ...e.confusion.map((row, t) => `  ${(names[t] ?? '').padEnd(nameWidth)}${row.map((v) => String(v).padStart(cell)).join('')}`),
+    ...e.confusion.map(
+      (row, t) => `  ${(names[t] ?? '').padEnd(nameWidth)}${row.map((v) => String(v).padStart(cell)).join('')}`,
+    ),
   ];
 }

@@ -21,7 +21,11 @@ export function predictProbabilities(net: Net, images: readonly Uint8Array[]): n
 }
 
 /** The `k` most probable classes of one probability row, best first. */
-export function topK(probabilities: readonly number[], classes: readonly string[], k = 3): { label: number; name: string; probability: number }[] {
+export function topK(
+  probabilities: readonly number[],
+  classes: readonly string[],
+  k = 3,
+): { label: number; name: string; probability: number }[] {
   return probabilities
     .map((probability, label) => ({ label, name: classes[label] ?? String(label), probability }))
     .sort((a, b) => b.probability - a.probability)
@@ -44,7 +48,9 @@ export interface PredictCh3Result {
  */
 export function predictCh3(net: Net, test: ArrayDataset, classes: readonly string[], n = 18): PredictCh3Result {
   const count = Math.min(n, test.count);
-  const images = Array.from({ length: count }, (_, i) => test.images.subarray(i * test.featureSize, (i + 1) * test.featureSize));
+  const images = Array.from({ length: count }, (_, i) =>
+    test.images.subarray(i * test.featureSize, (i + 1) * test.featureSize),
+  );
   const labels = Array.from(test.labels.subarray(0, count));
   const predictions = predictProbabilities(net, images).map((p) => topK(p, classes, 1)[0]?.label ?? -1);
   const wrong = predictions.filter((p, i) => p !== labels[i]).length;
@@ -54,6 +60,9 @@ export function predictCh3(net: Net, test: ArrayDataset, classes: readonly strin
     caption: [`true: ${classes[labels[i] ?? 0]}`, `pred: ${classes[predictions[i] ?? 0]}`],
     marked: predictions[i] !== labels[i],
   }));
-  const options = { title: `Predictions on the first ${count} test images`, subtitle: `${wrong} of ${count} wrong (marked ✗, in red)` };
+  const options = {
+    title: `Predictions on the first ${count} test images`,
+    subtitle: `${wrong} of ${count} wrong (marked ✗, in red)`,
+  };
   return { labels, predictions, wrong, grid, options };
 }

@@ -111,7 +111,8 @@ export function* epochSteps(
     r.dispose();
     tf.dispose([X, y]);
     batch += 1;
-    if (epoch !== undefined && !Number.isFinite(batchLoss)) throw new DivergenceError(epoch, batchLoss / y.size, batch, 'the mean loss of the batch');
+    if (epoch !== undefined && !Number.isFinite(batchLoss))
+      throw new DivergenceError(epoch, batchLoss / y.size, batch, 'the mean loss of the batch');
     const now = performance.now();
     seconds += (now - t0) / 1000;
     yield { batch, lossSum: metric.get(0), correct: metric.get(1), examples: metric.get(2), seconds };
@@ -146,7 +147,15 @@ export function finishEpoch(net: Net, testIter: Iterable<TensorBatch>, epoch: nu
   const [trainLoss, trainAcc] = [p.lossSum / p.examples, p.correct / p.examples];
   if (!Number.isFinite(trainLoss)) throw new DivergenceError(epoch, trainLoss);
   const testAcc = evaluateAccuracy(net, testIter);
-  return { epoch, loss: trainLoss, trainAcc, testAcc, seconds: p.seconds, examples: p.examples, numTensors: tf.memory().numTensors };
+  return {
+    epoch,
+    loss: trainLoss,
+    trainAcc,
+    testAcc,
+    seconds: p.seconds,
+    examples: p.examples,
+    numTensors: tf.memory().numTensors,
+  };
 }
 
 /** The updater `trainCh3` options choose: the Trainer, or the scratch `sgd` on `params` at `lr`. */
@@ -159,8 +168,14 @@ export function updaterOf(options: Pick<TrainCh3Options, 'params' | 'lr' | 'trai
 
 /** Checks the epoch count and nominal batch size the book's loops take. */
 export function checkEpochsAndBatchSize(numEpochs: number, batchSize: number): void {
-  assert(Number.isInteger(numEpochs) && numEpochs >= 1, () => `Expected numEpochs to be a positive integer, but got ${numEpochs}.`);
-  assert(Number.isInteger(batchSize) && batchSize >= 1, () => `Expected batchSize to be a positive integer, but got ${batchSize}.`);
+  assert(
+    Number.isInteger(numEpochs) && numEpochs >= 1,
+    () => `Expected numEpochs to be a positive integer, but got ${numEpochs}.`,
+  );
+  assert(
+    Number.isInteger(batchSize) && batchSize >= 1,
+    () => `Expected batchSize to be a positive integer, but got ${batchSize}.`,
+  );
 }
 
 /**

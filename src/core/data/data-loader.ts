@@ -100,7 +100,10 @@ export class DataLoader implements Iterable<Batch> {
 
   /** The state now: between epochs, where the next epoch starts. */
   state(): LoaderState {
-    return { generator: this.sampler instanceof RandomSampler ? this.sampler.state() : null, carry: [...this.batches.carry] };
+    return {
+      generator: this.sampler instanceof RandomSampler ? this.sampler.state() : null,
+      carry: [...this.batches.carry],
+    };
   }
 
   /** The state at the start of the epoch in progress (or the last one run); `state()` before any. */
@@ -115,8 +118,14 @@ export class DataLoader implements Iterable<Batch> {
    */
   restore(state: LoaderState, { skipBatches = 0 }: { skipBatches?: number } = {}): void {
     const random = this.sampler instanceof RandomSampler ? this.sampler : undefined;
-    assert((state.generator === null) === (random === undefined), () => `Expected a loader state ${this.shuffle ? 'with' : 'without'} a shuffling generator.`);
-    assert(Number.isInteger(skipBatches) && skipBatches >= 0, () => `Expected skipBatches to be a non-negative integer, but got ${skipBatches}.`);
+    assert(
+      (state.generator === null) === (random === undefined),
+      () => `Expected a loader state ${this.shuffle ? 'with' : 'without'} a shuffling generator.`,
+    );
+    assert(
+      Number.isInteger(skipBatches) && skipBatches >= 0,
+      () => `Expected skipBatches to be a non-negative integer, but got ${skipBatches}.`,
+    );
     if (state.generator !== null) random?.restore(restoreGenerator(state.generator));
     this.batches.carry = [...state.carry];
     this.skip = skipBatches;
@@ -133,7 +142,9 @@ export class DataLoader implements Iterable<Batch> {
   private batch(indices: Uint32Array): Batch {
     const { images, labels, featureSize } = this.dataset;
     const size = indices.length;
-    const features = gatherRowsU8(images, featureSize, indices, 0, size, 255, { out: this.pool.take(size * featureSize) });
+    const features = gatherRowsU8(images, featureSize, indices, 0, size, 255, {
+      out: this.pool.take(size * featureSize),
+    });
     const targets = new Int32Array(size);
     for (let row = 0; row < size; row++) targets[row] = labels[indices[row] ?? 0] ?? 0;
     return { X: this.pool.tensor<tf.Rank.R2>(features, [size, featureSize]), y: tf.tensor1d(targets, 'int32') };
@@ -163,7 +174,10 @@ export function loadersOf(
   batchSize: number,
   { shuffle = true, seed, limit }: Pick<LoadFashionMnistOptions, 'shuffle' | 'seed' | 'limit'> = {},
 ): [DataLoader, DataLoader] {
-  return [new DataLoader(headOf(splits.train, limit), { batchSize, shuffle, seed }), new DataLoader(headOf(splits.test, limit), { batchSize })];
+  return [
+    new DataLoader(headOf(splits.train, limit), { batchSize, shuffle, seed }),
+    new DataLoader(headOf(splits.test, limit), { batchSize }),
+  ];
 }
 
 /**

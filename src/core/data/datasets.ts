@@ -16,7 +16,9 @@ export type IdxFileInfo =
   | { readonly file: string; readonly bytes: number; readonly md5: string; readonly sha256?: never };
 
 /** The four files of a data set, by split. */
-export type IdxFiles = Readonly<Record<'train' | 'test', { readonly images: IdxFileInfo; readonly labels: IdxFileInfo }>>;
+export type IdxFiles = Readonly<
+  Record<'train' | 'test', { readonly images: IdxFileInfo; readonly labels: IdxFileInfo }>
+>;
 
 export const DATASET_NAMES = ['fashion-mnist', 'mnist'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
@@ -37,7 +39,16 @@ export interface DatasetInfo {
 
 /** Class names of Fashion-MNIST in label order. */
 export const FASHION_MNIST_CLASSES = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ] as const;
 
 /** The four official files. Digests are of the decompressed content, which every mirror and repack shares. */
@@ -135,7 +146,13 @@ export type Digest = (algorithm: 'sha256' | 'md5', bytes: Uint8Array) => string;
  * (`ChecksumError`), then the decompressed length and the IDX header (`IdxFormatError`); a plain copy of
  * an `md5` entry can only be checked by length and structure.
  */
-export function verifyIdxFile(stored: Uint8Array, content: Uint8Array, info: IdxFileInfo, file: string, digest: Digest): void {
+export function verifyIdxFile(
+  stored: Uint8Array,
+  content: Uint8Array,
+  info: IdxFileInfo,
+  file: string,
+  digest: Digest,
+): void {
   if (info.sha256 !== undefined) {
     const actual = digest('sha256', content);
     if (actual !== info.sha256) throw new ChecksumError(file, info.sha256, actual);

@@ -41,7 +41,10 @@ export function splitFromIdx(
   const { count, pixels } = readImages(images.bytes, images.file, { rows: IMAGE_ROWS, cols: IMAGE_COLS });
   const labelValues = readLabels(labels.bytes, labels.file, dataset.classes.length);
   if (labelValues.length !== count) {
-    throw new IdxFormatError(images.file, `holds ${count} images but ${labels.file} holds ${labelValues.length} labels: expected equal counts`);
+    throw new IdxFormatError(
+      images.file,
+      `holds ${count} images but ${labels.file} holds ${labelValues.length} labels: expected equal counts`,
+    );
   }
   return { images: pixels, labels: labelValues, count, featureSize: IMAGE_SIZE };
 }
@@ -77,7 +80,10 @@ export class FashionMNIST<T = FashionMnistItem> implements ArrayDataset {
   readonly count: number;
   readonly featureSize = IMAGE_SIZE;
 
-  private constructor(data: ArrayDataset, private readonly transform: Transform<T>) {
+  private constructor(
+    data: ArrayDataset,
+    private readonly transform: Transform<T>,
+  ) {
     this.images = data.images;
     this.labels = data.labels;
     this.count = data.count;

@@ -107,10 +107,7 @@ export function readLabels(bytes: Uint8Array, file: string, numClasses = 10): Ui
   }
   const bad = data.findIndex((label) => label >= numClasses);
   if (bad >= 0) {
-    throw new IdxFormatError(
-      file,
-      `label ${data[bad]} at index ${bad} is out of range: expected 0..${numClasses - 1}`,
-    );
+    throw new IdxFormatError(file, `label ${data[bad]} at index ${bad} is out of range: expected 0..${numClasses - 1}`);
   }
   return data;
 }

@@ -4,7 +4,14 @@ export type { Batch, DataLoaderOptions, LoadFashionMnistOptions, LoaderState } f
 export type { ArrayDataset } from './dataset.js';
 export { DATASETS, DATASET_NAMES, FASHION_MNIST, MNIST, datasetInfo } from './datasets.js';
 export type { DatasetInfo, DatasetName, IdxFileInfo, IdxFiles } from './datasets.js';
-export { FASHION_MNIST_CLASSES, FashionMNIST, IMAGE_COLS, IMAGE_ROWS, IMAGE_SIZE, getFashionMnistLabels } from './fashion-mnist.js';
+export {
+  FASHION_MNIST_CLASSES,
+  FashionMNIST,
+  IMAGE_COLS,
+  IMAGE_ROWS,
+  IMAGE_SIZE,
+  getFashionMnistLabels,
+} from './fashion-mnist.js';
 export type { FashionMnistItem, FashionMnistOptions, Transform } from './fashion-mnist.js';
 export { BatchSampler, RandomSampler, SequentialSampler } from './sampler.js';
 export type { LastBatch, Sampler } from './sampler.js';

@@ -34,8 +34,10 @@ export function gatherRowsU8(
   options: { gather?: GatherRowsU8; out?: Float32Array } = {},
 ): Float32Array {
   const out = options.out ?? new Float32Array(count * rowSize);
-  if (out.length < count * rowSize) throw new RangeError(`gatherRowsU8: out holds ${out.length} values, fewer than ${count * rowSize}`);
-  if (start < 0 || start + count > indices.length) throw new RangeError(`gatherRowsU8: rows ${start}..${start + count - 1} are past the ${indices.length} indices`);
+  if (out.length < count * rowSize)
+    throw new RangeError(`gatherRowsU8: out holds ${out.length} values, fewer than ${count * rowSize}`);
+  if (start < 0 || start + count > indices.length)
+    throw new RangeError(`gatherRowsU8: rows ${start}..${start + count - 1} are past the ${indices.length} indices`);
   const rows = src.length / rowSize;
   for (let i = start; i < start + count; i++) {
     const index = indices[i] as number;

@@ -76,8 +76,14 @@ export class BatchSampler {
     readonly batchSize: number,
     readonly lastBatch: LastBatch = 'keep',
   ) {
-    assert(Number.isInteger(batchSize) && batchSize > 0, () => `Expected batchSize to be a positive integer, but got ${batchSize}.`);
-    assert(LAST_BATCH_MODES.includes(lastBatch), () => `Expected lastBatch to be one of ${LAST_BATCH_MODES.join(', ')}, but got '${lastBatch}'.`);
+    assert(
+      Number.isInteger(batchSize) && batchSize > 0,
+      () => `Expected batchSize to be a positive integer, but got ${batchSize}.`,
+    );
+    assert(
+      LAST_BATCH_MODES.includes(lastBatch),
+      () => `Expected lastBatch to be one of ${LAST_BATCH_MODES.join(', ')}, but got '${lastBatch}'.`,
+    );
   }
 
   /** Batches the next epoch yields (counting indices carried into it), as `len(batch_sampler)`. */

@@ -40,7 +40,11 @@ export interface Callback {
 }
 
 /** Calls `hook` of each callback in order, awaiting each. */
-export async function each<K extends keyof Callback>(callbacks: readonly Callback[], hook: K, ...args: Parameters<NonNullable<Callback[K]>>): Promise<void> {
+export async function each<K extends keyof Callback>(
+  callbacks: readonly Callback[],
+  hook: K,
+  ...args: Parameters<NonNullable<Callback[K]>>
+): Promise<void> {
   for (const c of callbacks) {
     const f = c[hook] as ((...a: typeof args) => void | Promise<void>) | undefined;
     if (f !== undefined) await f.apply(c, args);

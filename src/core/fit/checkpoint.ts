@@ -55,13 +55,21 @@ export interface Checkpoint {
  * state. A non-finite parameter means training diverged at the last step: it throws `DivergenceError`
  * instead, so no checkpoint of a diverged run is written and the previous one stays the newest.
  */
-export function checkpointArrays(meta: CheckpointMeta, params: Map<string, Parameter>, states: readonly NamedArray[]): NamedArray[] {
+export function checkpointArrays(
+  meta: CheckpointMeta,
+  params: Map<string, Parameter>,
+  states: readonly NamedArray[],
+): NamedArray[] {
   const arrays = parameterArrays(params);
   for (const a of arrays) {
     const bad = a.data.find((v) => !Number.isFinite(v));
-    if (bad !== undefined) throw new DivergenceError(meta.epoch + 1, bad, meta.position?.batch, `parameter '${a.name}'`);
+    if (bad !== undefined)
+      throw new DivergenceError(meta.epoch + 1, bad, meta.position?.batch, `parameter '${a.name}'`);
   }
-  return [...arrays.map((a) => ({ ...a, name: `param/${a.name}` })), ...states.map((a) => ({ ...a, name: `state/${a.name}` }))];
+  return [
+    ...arrays.map((a) => ({ ...a, name: `param/${a.name}` })),
+    ...states.map((a) => ({ ...a, name: `state/${a.name}` })),
+  ];
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number';
@@ -73,25 +81,78 @@ const HISTORY_FIELDS = ['epoch', 'loss', 'trainAcc', 'testAcc', 'seconds', 'exam
 /** The first manifest field a resumed run relies on that is missing or malformed, else undefined. */
 function badField(m: Record<string, unknown>): string | undefined {
   const run = m['run'];
-  if (!isObj(run) || typeof run['impl'] !== 'string' || !isNum(run['batchSize']) || !isNum(run['lr']) || !isNum(run['seed'])) return 'run';
-  if (typeof run['dataset'] !== 'string' || typeof run['backend'] !== 'string' || !(run['limit'] === null || isCount(run['limit']))) return 'run';
+  if (
+    !isObj(run) ||
+    typeof run['impl'] !== 'string' ||
+    !isNum(run['batchSize']) ||
+    !isNum(run['lr']) ||
+    !isNum(run['seed'])
+  )
+    return 'run';
+  if (
+    typeof run['dataset'] !== 'string' ||
+    typeof run['backend'] !== 'string' ||
+    !(run['limit'] === null || isCount(run['limit']))
+  )
+    return 'run';
   if (!isCount(m['epoch'])) return 'epoch';
   const p = m['position'];
-  if (p !== null && !(isObj(p) && isCount(p['batch']) && isNum(p['lossSum']) && isNum(p['correct']) && isNum(p['examples']) && isNum(p['seconds']))) return 'position';
+  if (
+    p !== null &&
+    !(
+      isObj(p) &&
+      isCount(p['batch']) &&
+      isNum(p['lossSum']) &&
+      isNum(p['correct']) &&
+      isNum(p['examples']) &&
+      isNum(p['seconds'])
+    )
+  )
+    return 'position';
   const loader = m['loader'];
   if (!isObj(loader) || !Array.isArray(loader['carry']) || !loader['carry'].every(isCount)) return 'loader';
   const g = loader['generator'];
-  if (g !== null && !(isObj(g) && isCount(g['i']) && isCount(g['j']) && Array.isArray(g['S']) && g['S'].length === 256 && g['S'].every(isCount))) return 'loader';
+  if (
+    g !== null &&
+    !(
+      isObj(g) &&
+      isCount(g['i']) &&
+      isCount(g['j']) &&
+      Array.isArray(g['S']) &&
+      g['S'].length === 256 &&
+      g['S'].every(isCount)
+    )
+  )
+    return 'loader';
   const history = m['history'];
-  if (!Array.isArray(history) || history.length !== m['epoch'] || !history.every((h) => isObj(h) && HISTORY_FIELDS.every((k) => isNum(h[k])))) return 'history';
+  if (
+    !Array.isArray(history) ||
+    history.length !== m['epoch'] ||
+    !history.every((h) => isObj(h) && HISTORY_FIELDS.every((k) => isNum(h[k])))
+  )
+    return 'history';
   const t = m['trainer'];
-  if (t !== null && !(isObj(t) && typeof t['optimizer'] === 'string' && isNum(t['learningRate']) && Array.isArray(t['slots']))) return 'trainer';
-  if (t !== null && !(t['slots'] as unknown[]).every((s) => isObj(s) && typeof s['key'] === 'string' && isCount(s['updates']) && isCount(s['states']))) return 'trainer';
+  if (
+    t !== null &&
+    !(isObj(t) && typeof t['optimizer'] === 'string' && isNum(t['learningRate']) && Array.isArray(t['slots']))
+  )
+    return 'trainer';
+  if (
+    t !== null &&
+    !(t['slots'] as unknown[]).every(
+      (s) => isObj(s) && typeof s['key'] === 'string' && isCount(s['updates']) && isCount(s['states']),
+    )
+  )
+    return 'trainer';
   return undefined;
 }
 
 /** A checkpoint from its bundle (read from `dir`), checked; a damaged or foreign one throws `ModelFormatError`. */
-export function checkpointOf(dir: string, manifest: Manifest<CheckpointMeta>, arrays: ReadonlyMap<string, NamedArray>): Checkpoint {
+export function checkpointOf(
+  dir: string,
+  manifest: Manifest<CheckpointMeta>,
+  arrays: ReadonlyMap<string, NamedArray>,
+): Checkpoint {
   const bad = badField(manifest as unknown as Record<string, unknown>);
   if (bad !== undefined) throw new ModelFormatError(dir, `the checkpoint's "${bad}" field is missing or malformed`);
   const params = new Map<string, NamedArray>();

@@ -29,8 +29,22 @@ export interface FitOptions {
  * ones) and, when a callback set `stopTraining`, where it stopped. Lets the event loop run after
  * every batch, so a stop request (a signal) is seen at the next batch boundary.
  */
-export async function fit(net: Net, trainIter: Iterable<TensorBatch>, testIter: Iterable<TensorBatch>, loss: LossFn, options: FitOptions): Promise<History> {
-  const { epochs, batchSize, updater, callbacks = [], initialEpoch = 1, initialPosition, initialHistory = [] } = options;
+export async function fit(
+  net: Net,
+  trainIter: Iterable<TensorBatch>,
+  testIter: Iterable<TensorBatch>,
+  loss: LossFn,
+  options: FitOptions,
+): Promise<History> {
+  const {
+    epochs,
+    batchSize,
+    updater,
+    callbacks = [],
+    initialEpoch = 1,
+    initialPosition,
+    initialHistory = [],
+  } = options;
   checkEpochsAndBatchSize(epochs, batchSize);
   const control: FitControl = { stopTraining: false };
   const history: History = { epochs: [] };

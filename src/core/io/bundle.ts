@@ -52,7 +52,8 @@ function pack(arrays: readonly NamedArray[]): { bin: Uint8Array; entries: ArrayE
   let offset = 0;
   for (const { name, shape, data } of arrays) {
     const size = shape.reduce((a, b) => a * b, 1);
-    if (size !== data.length) throw new RangeError(`Array '${name}' has ${data.length} values but shape [${shape}] holds ${size}.`);
+    if (size !== data.length)
+      throw new RangeError(`Array '${name}' has ${data.length} values but shape [${shape}] holds ${size}.`);
     entries.push({ name, shape: [...shape], dtype: 'float32', byteOffset: offset, byteLength: data.length * 4 });
     for (let i = 0; i < data.length; i++) view.setFloat32(offset + i * 4, data[i] ?? 0, true);
     offset += data.length * 4;
@@ -86,8 +87,13 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isEntry = (e: unknown): e is ArrayEntry =>
-  isObject(e) && typeof e['name'] === 'string' && Array.isArray(e['shape']) && e['shape'].every(isCount) &&
-  typeof e['dtype'] === 'string' && isCount(e['byteOffset']) && isCount(e['byteLength']);
+  isObject(e) &&
+  typeof e['name'] === 'string' &&
+  Array.isArray(e['shape']) &&
+  e['shape'].every(isCount) &&
+  typeof e['dtype'] === 'string' &&
+  isCount(e['byteOffset']) &&
+  isCount(e['byteLength']);
 
 /** Checks the header fields a reader relies on; throws `ModelFormatError` naming the first bad one. */
 function checkHeader(manifest: Json, file: string, kind: string): BundleHeader {
@@ -96,18 +102,29 @@ function checkHeader(manifest: Json, file: string, kind: string): BundleHeader {
   };
   if (manifest['format'] !== 'softmax') fail(`not a softmax ${kind} manifest (no "format": "softmax")`);
   if (manifest['formatVersion'] !== FORMAT_VERSION) {
-    fail(`format version ${String(manifest['formatVersion'])} is not supported (this softmax reads version ${FORMAT_VERSION})`);
+    fail(
+      `format version ${String(manifest['formatVersion'])} is not supported (this softmax reads version ${FORMAT_VERSION})`,
+    );
   }
   if (manifest['kind'] !== kind) fail(`holds ${String(manifest['kind'])}, expected ${kind}`);
   const weights = manifest['weights'];
-  if (!isObject(weights) || !Array.isArray(weights['arrays']) || typeof weights['sha256'] !== 'string' || typeof weights['byteLength'] !== 'number') {
+  if (
+    !isObject(weights) ||
+    !Array.isArray(weights['arrays']) ||
+    typeof weights['sha256'] !== 'string' ||
+    typeof weights['byteLength'] !== 'number'
+  ) {
     fail('the "weights" section is missing or malformed');
   }
   const { file: name, arrays } = weights as Json;
   // Only a file beside the manifest: a manifest must not make the reader open arbitrary paths.
-  if (typeof name !== 'string' || /[/\\]/.test(name) || name === '..' || name === '.' || name === '') fail(`the weights file name ${JSON.stringify(name)} is not a plain file name`);
+  if (typeof name !== 'string' || /[/\\]/.test(name) || name === '..' || name === '.' || name === '')
+    fail(`the weights file name ${JSON.stringify(name)} is not a plain file name`);
   (arrays as unknown[]).forEach((e, i) => {
-    if (!isEntry(e)) fail(`array entry ${i} is malformed (expected name, shape of non-negative integers, dtype, byteOffset, byteLength)`);
+    if (!isEntry(e))
+      fail(
+        `array entry ${i} is malformed (expected name, shape of non-negative integers, dtype, byteOffset, byteLength)`,
+      );
   });
   return manifest as unknown as BundleHeader;
 }
@@ -121,7 +138,11 @@ export function decodeManifest<M extends object>(text: string, file: string, kin
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new ModelFormatError(file, `not valid JSON (${(err as Error).message}); the file is truncated or not a manifest`, { cause: err });
+    throw new ModelFormatError(
+      file,
+      `not valid JSON (${(err as Error).message}); the file is truncated or not a manifest`,
+      { cause: err },
+    );
   }
   if (!isObject(parsed)) throw new ModelFormatError(file, 'not a JSON object; not a softmax manifest');
   checkHeader(parsed, file, kind);
@@ -132,20 +153,40 @@ export function decodeManifest<M extends object>(text: string, file: string, kin
  * The arrays of a bundle by name from its binary file `bin` (named `binFile` in errors). Checks the
  * length and SHA-256 the manifest records and every array's byte range; throws `ModelFormatError`.
  */
-export function decodeWeights(header: BundleHeader, bin: Uint8Array, sha256: Sha256, binFile: string, manifestFile: string): Map<string, NamedArray> {
+export function decodeWeights(
+  header: BundleHeader,
+  bin: Uint8Array,
+  sha256: Sha256,
+  binFile: string,
+  manifestFile: string,
+): Map<string, NamedArray> {
   if (bin.length !== header.weights.byteLength) {
-    throw new ModelFormatError(binFile, `holds ${bin.length} bytes, the manifest says ${header.weights.byteLength}: the file is truncated or from another save`);
+    throw new ModelFormatError(
+      binFile,
+      `holds ${bin.length} bytes, the manifest says ${header.weights.byteLength}: the file is truncated or from another save`,
+    );
   }
   const actual = sha256(bin);
   if (actual !== header.weights.sha256) {
-    throw new ModelFormatError(binFile, `sha256 is ${actual}, the manifest says ${header.weights.sha256}: the file is corrupt or from another save`);
+    throw new ModelFormatError(
+      binFile,
+      `sha256 is ${actual}, the manifest says ${header.weights.sha256}: the file is corrupt or from another save`,
+    );
   }
   const view = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
   const arrays = new Map<string, NamedArray>();
   for (const e of header.weights.arrays) {
     const size = e.shape.reduce((a, b) => a * b, 1);
-    if (e.dtype !== 'float32' || e.byteLength !== size * 4 || e.byteOffset < 0 || e.byteOffset + e.byteLength > bin.length) {
-      throw new ModelFormatError(manifestFile, `array '${e.name}' (shape [${e.shape}], ${e.dtype}) does not fit its byte range`);
+    if (
+      e.dtype !== 'float32' ||
+      e.byteLength !== size * 4 ||
+      e.byteOffset < 0 ||
+      e.byteOffset + e.byteLength > bin.length
+    ) {
+      throw new ModelFormatError(
+        manifestFile,
+        `array '${e.name}' (shape [${e.shape}], ${e.dtype}) does not fit its byte range`,
+      );
     }
     const data = new Float32Array(size);
     for (let i = 0; i < size; i++) data[i] = view.getFloat32(e.byteOffset + i * 4, true);

@@ -15,8 +15,14 @@ export abstract class Loss {
 
   constructor(options: LossOptions = {}) {
     const { weight, batchAxis = 0 } = options;
-    assert(weight === undefined || Number.isFinite(weight), () => `Expected weight to be a finite number, but got ${weight}.`);
-    assert(Number.isInteger(batchAxis) && batchAxis >= 0, () => `Expected batchAxis to be a non-negative integer, but got ${batchAxis}.`);
+    assert(
+      weight === undefined || Number.isFinite(weight),
+      () => `Expected weight to be a finite number, but got ${weight}.`,
+    );
+    assert(
+      Number.isInteger(batchAxis) && batchAxis >= 0,
+      () => `Expected batchAxis to be a non-negative integer, but got ${batchAxis}.`,
+    );
     this.weight = weight;
     this.batchAxis = batchAxis;
   }

@@ -42,7 +42,11 @@ export class SoftmaxCrossEntropyLoss extends Loss {
    */
   forward(pred: tf.Tensor, label: tf.Tensor, sampleWeight?: tf.Tensor): tf.Tensor {
     const axis = this.axis < 0 ? pred.rank + this.axis : this.axis;
-    assert(axis >= 0 && axis < pred.rank, () => `axis ${this.axis} is out of range for pred of shape [${pred.shape}].`, ShapeError);
+    assert(
+      axis >= 0 && axis < pred.rank,
+      () => `axis ${this.axis} is out of range for pred of shape [${pred.shape}].`,
+      ShapeError,
+    );
     const expected = this.sparseLabel ? pred.shape.filter((_, i) => i !== axis) : pred.shape;
     // Gluon reshapes the label like pred (`_reshape_like`): any shape with the right size is taken.
     assert(
@@ -59,7 +63,8 @@ export class SoftmaxCrossEntropyLoss extends Loss {
       const int = label.dtype === 'int32' ? label : tf.cast(label, 'int32');
       const indices = (): tf.Tensor => tf.reshape(tf.clipByValue(int, 0, classes - 1), expected);
       // tf.oneHot wants depth ≥ 2; with one class every clipped label is 0 and its one-hot is 1.
-      const oneHot = (): tf.Tensor => (classes === 1 ? tf.ones([...expected, 1]) : tf.oneHot(indices(), classes, 1, 0, 'float32'));
+      const oneHot = (): tf.Tensor =>
+        classes === 1 ? tf.ones([...expected, 1]) : tf.oneHot(indices(), classes, 1, 0, 'float32');
       let loss: tf.Tensor;
       if (this.sparseLabel && !this.fromLogits && axis === pred.rank - 1) {
         loss = sparseSoftmaxCrossEntropy(pred, int, oneHot);

@@ -51,9 +51,19 @@ export class Dense extends Block {
     options: DenseOptions = {},
   ) {
     super();
-    const { activation, useBias = true, flatten = true, inUnits = 0, weightInitializer, biasInitializer = Zeros() } = options;
+    const {
+      activation,
+      useBias = true,
+      flatten = true,
+      inUnits = 0,
+      weightInitializer,
+      biasInitializer = Zeros(),
+    } = options;
     assert(Number.isInteger(units) && units > 0, () => `Expected units to be a positive integer, but got ${units}.`);
-    assert(Number.isInteger(inUnits) && inUnits >= 0, () => `Expected inUnits to be a non-negative integer, but got ${inUnits}.`);
+    assert(
+      Number.isInteger(inUnits) && inUnits >= 0,
+      () => `Expected inUnits to be a non-negative integer, but got ${inUnits}.`,
+    );
     assert(
       activation === undefined || activation in activations,
       () => `Unknown activation '${activation}'. Use one of: ${Object.keys(activations).join(', ')}.`,

@@ -68,7 +68,10 @@ export function Xavier(options: XavierOptions = {}): Initializer {
   const { rndType = 'uniform', factorType = 'avg', magnitude = 3 } = options;
   positive('magnitude', magnitude);
   assert(['uniform', 'gaussian'].includes(rndType), () => `Unknown rndType '${rndType}': use 'uniform' or 'gaussian'.`);
-  assert(['avg', 'in', 'out'].includes(factorType), () => `Unknown factorType '${factorType}': use 'avg', 'in' or 'out'.`);
+  assert(
+    ['avg', 'in', 'out'].includes(factorType),
+    () => `Unknown factorType '${factorType}': use 'avg', 'in' or 'out'.`,
+  );
   return {
     name: `Xavier(${rndType}, ${factorType}, ${magnitude})`,
     create(shape) {

@@ -15,13 +15,18 @@ const ACTIVATIONS: readonly string[] = ['relu', 'sigmoid', 'tanh', 'softrelu', '
 
 function layerOf(spec: DenseSpec, i: number, file: string): Dense {
   const ok =
-    typeof spec === 'object' && spec !== null &&
+    typeof spec === 'object' &&
+    spec !== null &&
     spec.type === 'Dense' &&
-    Number.isInteger(spec.units) && spec.units > 0 &&
-    Number.isInteger(spec.inUnits) && spec.inUnits >= 0 &&
+    Number.isInteger(spec.units) &&
+    spec.units > 0 &&
+    Number.isInteger(spec.inUnits) &&
+    spec.inUnits >= 0 &&
     (spec.activation === null || ACTIVATIONS.includes(spec.activation)) &&
-    typeof spec.useBias === 'boolean' && typeof spec.flatten === 'boolean';
-  if (!ok) throw new ModelFormatError(file, `layer ${i} is not a layer this softmax can build: ${JSON.stringify(spec)}`);
+    typeof spec.useBias === 'boolean' &&
+    typeof spec.flatten === 'boolean';
+  if (!ok)
+    throw new ModelFormatError(file, `layer ${i} is not a layer this softmax can build: ${JSON.stringify(spec)}`);
   return new Dense(spec.units, {
     inUnits: spec.inUnits,
     useBias: spec.useBias,
@@ -33,7 +38,10 @@ function layerOf(spec: DenseSpec, i: number, file: string): Dense {
 /** A new, uninitialized network of the described architecture. Throws `ModelFormatError` if unknown. */
 export function buildNet(architecture: Architecture | null | undefined, file: string): Sequential {
   if (architecture?.type !== 'Sequential' || !Array.isArray(architecture.layers) || architecture.layers.length === 0) {
-    throw new ModelFormatError(file, 'the manifest describes no architecture softmax can rebuild (expected a Sequential of Dense layers)');
+    throw new ModelFormatError(
+      file,
+      'the manifest describes no architecture softmax can rebuild (expected a Sequential of Dense layers)',
+    );
   }
   const net = new Sequential();
   architecture.layers.forEach((spec, i) => net.add(layerOf(spec, i, file)));

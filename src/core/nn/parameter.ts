@@ -85,7 +85,10 @@ export class Parameter {
       () => `Parameter '${this.name}': inferred shape [${shape}] does not fit declared shape [${this.shape}].`,
     );
     this.shape.forEach((d, i) =>
-      assert(d === 0 || d === shape[i], () => `Parameter '${this.name}': inferred shape [${shape}] conflicts with [${this.shape}].`),
+      assert(
+        d === 0 || d === shape[i],
+        () => `Parameter '${this.name}': inferred shape [${shape}] conflicts with [${this.shape}].`,
+      ),
     );
     this.shape = [...shape];
     if (this.deferredInit !== null) this.setValue(this.deferredInit);

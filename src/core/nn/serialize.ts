@@ -88,7 +88,12 @@ export function parameterArrays(net: ParameterOwner | Map<string, Parameter>): N
  * Mirrors Block.save_parameters; deviations: a directory, not one file, and async.
  */
 export async function saveParameters(net: ParameterOwner, path: string, meta: Partial<ModelMeta> = {}): Promise<void> {
-  await adapter('bundles', 'saveParameters').save<ModelMeta>(path, 'model', { ...meta, architecture: describeNet(net) }, parameterArrays(net));
+  await adapter('bundles', 'saveParameters').save<ModelMeta>(
+    path,
+    'model',
+    { ...meta, architecture: describeNet(net) },
+    parameterArrays(net),
+  );
 }
 
 /**
@@ -108,16 +113,24 @@ export async function loadParameters(net: ParameterOwner, path: string): Promise
  * Sets each parameter of `params` to the array of the same key (see `loadParameters` for the rules);
  * `path` names the source in `ModelMismatchError`, thrown before anything changes.
  */
-export function setParameters(params: Map<string, Parameter>, arrays: ReadonlyMap<string, NamedArray>, path: string): void {
+export function setParameters(
+  params: Map<string, Parameter>,
+  arrays: ReadonlyMap<string, NamedArray>,
+  path: string,
+): void {
   const problems: string[] = [];
   for (const [key, p] of params) {
     const saved = arrays.get(key);
-    if (saved === undefined) problems.push(`'${key}' (shape [${p.shape.map((d) => (d === 0 ? '?' : d))}]) is not in the file`);
+    if (saved === undefined)
+      problems.push(`'${key}' (shape [${p.shape.map((d) => (d === 0 ? '?' : d))}]) is not in the file`);
     else if (saved.shape.length !== p.shape.length || p.shape.some((d, i) => d !== 0 && d !== saved.shape[i])) {
-      problems.push(`'${key}' has shape [${saved.shape}] in the file but [${p.shape.map((d) => (d === 0 ? '?' : d))}] in the network`);
+      problems.push(
+        `'${key}' has shape [${saved.shape}] in the file but [${p.shape.map((d) => (d === 0 ? '?' : d))}] in the network`,
+      );
     }
   }
-  for (const key of arrays.keys()) if (!params.has(key)) problems.push(`the file has '${key}', which the network does not`);
+  for (const key of arrays.keys())
+    if (!params.has(key)) problems.push(`the file has '${key}', which the network does not`);
   if (problems.length > 0) throw new ModelMismatchError(path, problems);
   for (const [key, p] of params) {
     const saved = arrays.get(key) as NamedArray;

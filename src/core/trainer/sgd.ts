@@ -39,8 +39,7 @@ export function sgdUpdate(
   // MXNet's plain sgd_update (no momentum, no clipping): one op, fused where the backend has the kernel.
   if (mom === undefined && h.clipGradient < 0) return { weight: plainSgdUpdate(weight, grad, h) };
   return tf.tidy(() => {
-    const step =
-      h.clipGradient >= 0 ? tf.mul(clipped(grad, h), lr) : tf.mul(grad, f32(lr * f32(h.rescaleGrad)));
+    const step = h.clipGradient >= 0 ? tf.mul(clipped(grad, h), lr) : tf.mul(grad, f32(lr * f32(h.rescaleGrad)));
     if (mom === undefined) {
       const decayed = lrWd === 0 ? weight : tf.mul(weight, f32(1 - lrWd));
       return { weight: tf.sub(decayed, step) };

@@ -24,7 +24,11 @@ export interface TrainerStatesMeta {
 }
 
 /** The optimizer state of `slots` as named arrays and the manifest fields describing them. */
-export function stateArrays(optimizer: string, learningRate: number, slots: readonly StateSlot[]): { meta: TrainerStatesMeta; arrays: NamedArray[] } {
+export function stateArrays(
+  optimizer: string,
+  learningRate: number,
+  slots: readonly StateSlot[],
+): { meta: TrainerStatesMeta; arrays: NamedArray[] } {
   const arrays: NamedArray[] = slots.flatMap((slot) =>
     slot.state.map((t, i) => ({ name: `${slot.key}.${i}`, shape: t.shape, data: Float32Array.from(t.dataSync()) })),
   );
@@ -37,7 +41,12 @@ export function stateArrays(optimizer: string, learningRate: number, slots: read
 }
 
 /** Writes the optimizer state of `slots` to directory `path`, atomically. */
-export async function saveStates(path: string, optimizer: string, learningRate: number, slots: readonly StateSlot[]): Promise<void> {
+export async function saveStates(
+  path: string,
+  optimizer: string,
+  learningRate: number,
+  slots: readonly StateSlot[],
+): Promise<void> {
   const { meta, arrays } = stateArrays(optimizer, learningRate, slots);
   await adapter('bundles', 'saveStates').save(path, 'trainer-states', meta, arrays);
 }
@@ -53,12 +62,21 @@ export async function loadStates(path: string, optimizer: string, slots: readonl
 }
 
 /** `loadStates` from arrays already read (`path` names their source in errors). Returns the learning rate. */
-export function applyStates(path: string, manifest: TrainerStatesMeta, arrays: ReadonlyMap<string, NamedArray>, optimizer: string, slots: readonly StateSlot[]): number {
+export function applyStates(
+  path: string,
+  manifest: TrainerStatesMeta,
+  arrays: ReadonlyMap<string, NamedArray>,
+  optimizer: string,
+  slots: readonly StateSlot[],
+): number {
   const problems: string[] = [];
-  if (manifest.optimizer !== optimizer) problems.push(`it was saved by optimizer '${manifest.optimizer}', this Trainer uses '${optimizer}'`);
+  if (manifest.optimizer !== optimizer)
+    problems.push(`it was saved by optimizer '${manifest.optimizer}', this Trainer uses '${optimizer}'`);
   const saved = new Map(manifest.slots.map((s) => [s.key, s]));
   for (const slot of slots) if (!saved.has(slot.key)) problems.push(`'${slot.key}' has no saved state`);
-  for (const key of saved.keys()) if (!slots.some((s) => s.key === key)) problems.push(`the file has state for '${key}', which this Trainer does not update`);
+  for (const key of saved.keys())
+    if (!slots.some((s) => s.key === key))
+      problems.push(`the file has state for '${key}', which this Trainer does not update`);
   for (const s of manifest.slots) {
     const expected = slots.find((slot) => slot.key === s.key)?.param.shape;
     for (let i = 0; i < s.states; i++) {

@@ -52,9 +52,16 @@ export class Trainer {
   constructor(params: Map<string, Parameter>, optimizer: OptimizerName, options: TrainerOptions = {}) {
     assert(optimizer in allowed, () => `Unknown optimizer '${String(optimizer)}'. Use 'sgd' or 'adam'.`);
     const unknown = Object.keys(options).filter((k) => !allowed[optimizer].includes(k as keyof TrainerOptions));
-    assert(unknown.length === 0, () => `Option(s) ${unknown.join(', ')} do not apply to '${optimizer}'; allowed: ${allowed[optimizer].join(', ')}.`);
+    assert(
+      unknown.length === 0,
+      () =>
+        `Option(s) ${unknown.join(', ')} do not apply to '${optimizer}'; allowed: ${allowed[optimizer].join(', ')}.`,
+    );
     for (const [k, v] of Object.entries(options)) {
-      assert(typeof v === 'number' && Number.isFinite(v), () => `Expected ${k} to be a finite number, but got ${String(v)}.`);
+      assert(
+        typeof v === 'number' && Number.isFinite(v),
+        () => `Expected ${k} to be a finite number, but got ${String(v)}.`,
+      );
     }
     this.optimizer = optimizer;
     this.lr = options.learningRate ?? (optimizer === 'sgd' ? 0.01 : 0.001);
@@ -166,4 +173,3 @@ export class Trainer {
     }
   }
 }
-

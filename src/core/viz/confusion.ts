@@ -11,7 +11,11 @@ export interface ConfusionOptions {
 }
 
 /** The vega-lite spec of `matrix[true][pred]` (counts) with `classes` in label order. */
-export function confusionSpec(matrix: readonly (readonly number[])[], classes: readonly string[], options: ConfusionOptions = {}): TopLevelSpec {
+export function confusionSpec(
+  matrix: readonly (readonly number[])[],
+  classes: readonly string[],
+  options: ConfusionOptions = {},
+): TopLevelSpec {
   const values = matrix.flatMap((row, t) => {
     const total = row.reduce((a, b) => a + b, 0);
     return row.map((count, p) => ({
@@ -24,12 +28,21 @@ export function confusionSpec(matrix: readonly (readonly number[])[], classes: r
   const order = [...classes];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: options.title ?? 'Confusion matrix', ...(options.subtitle === undefined ? {} : { subtitle: options.subtitle }) },
+    title: {
+      text: options.title ?? 'Confusion matrix',
+      ...(options.subtitle === undefined ? {} : { subtitle: options.subtitle }),
+    },
     data: { values },
     width: 44 * classes.length,
     height: 44 * classes.length,
     encoding: {
-      x: { field: 'predicted', type: 'nominal', sort: order, title: 'predicted class', axis: { labelAngle: -40, orient: 'top' } },
+      x: {
+        field: 'predicted',
+        type: 'nominal',
+        sort: order,
+        title: 'predicted class',
+        axis: { labelAngle: -40, orient: 'top' },
+      },
       y: { field: 'actual', type: 'nominal', sort: order, title: 'true class' },
     },
     layer: [

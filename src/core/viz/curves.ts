@@ -32,7 +32,10 @@ export function curvesSpec(history: readonly CurvePoint[], options: PlotCurvesOp
   const top = Math.max(1, ...values.map((v) => v.value));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: options.title ?? 'Training curves', subtitle: history.length === 0 ? 'no epoch finished yet' : `after epoch ${history.length}` },
+    title: {
+      text: options.title ?? 'Training curves',
+      subtitle: history.length === 0 ? 'no epoch finished yet' : `after epoch ${history.length}`,
+    },
     width: 480,
     height: 300,
     data: { values },
@@ -45,22 +48,43 @@ export function curvesSpec(history: readonly CurvePoint[], options: PlotCurvesOp
         scale: { domain: [1, lastEpoch], nice: false },
         // Whole epochs only: every one while they are few (vega's ticks at 1.5, 2.5 printed as 2, 3
         // otherwise), else whole steps of vega's choosing.
-        axis: { format: 'd', ...(lastEpoch <= 12 ? { values: Array.from({ length: lastEpoch }, (_, i) => i + 1) } : { tickMinStep: 1 }) },
+        axis: {
+          format: 'd',
+          ...(lastEpoch <= 12 ? { values: Array.from({ length: lastEpoch }, (_, i) => i + 1) } : { tickMinStep: 1 }),
+        },
       },
-      y: { field: 'value', type: 'quantitative', title: 'loss / accuracy', scale: { domain: [0, Math.ceil(top * 10) / 10] } },
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: 'loss / accuracy',
+        scale: { domain: [0, Math.ceil(top * 10) / 10] },
+      },
       color: {
         field: 'series',
         type: 'nominal',
         title: null,
         scale: { domain: [...CURVE_SERIES], range: ['#1f77b4', '#d62728', '#2ca02c'] },
-        legend: { orient: 'bottom', direction: 'horizontal', symbolType: 'stroke', symbolStrokeWidth: 3, symbolSize: 400 },
+        legend: {
+          orient: 'bottom',
+          direction: 'horizontal',
+          symbolType: 'stroke',
+          symbolStrokeWidth: 3,
+          symbolSize: 400,
+        },
       },
       strokeDash: {
         field: 'series',
         type: 'nominal',
         title: null,
         // Same field and domain as color: vega-lite merges both into one legend of dashed line swatches.
-        scale: { domain: [...CURVE_SERIES], range: [[1, 0], [6, 3], [2, 2]] },
+        scale: {
+          domain: [...CURVE_SERIES],
+          range: [
+            [1, 0],
+            [6, 3],
+            [2, 2],
+          ],
+        },
       },
       tooltip: [{ field: 'series' }, { field: 'epoch' }, { field: 'value', format: '.4f' }],
     },

@@ -29,7 +29,11 @@ export interface ShowImagesOptions {
 }
 
 /** The vega-lite spec of an image grid. */
-export async function imagesSpec(images: readonly GridImage[], imageUrl: ImageUrl, options: ShowImagesOptions = {}): Promise<TopLevelSpec> {
+export async function imagesSpec(
+  images: readonly GridImage[],
+  imageUrl: ImageUrl,
+  options: ShowImagesOptions = {},
+): Promise<TopLevelSpec> {
   const size = options.size ?? 84;
   const cols = Math.max(1, Math.min(options.cols ?? 6, images.length));
   const values = await Promise.all(
@@ -44,15 +48,30 @@ export async function imagesSpec(images: readonly GridImage[], imageUrl: ImageUr
   );
   const color = { condition: { test: 'datum.marked', value: '#d62728' }, value: '#222222' };
   const text = (field: string, y: number, weight: 'bold' | 'normal') => ({
-    mark: { type: 'text' as const, x: size / 2, y, fontSize: 12, fontWeight: weight, align: 'center' as const, baseline: 'top' as const },
+    mark: {
+      type: 'text' as const,
+      x: size / 2,
+      y,
+      fontSize: 12,
+      fontWeight: weight,
+      align: 'center' as const,
+      baseline: 'top' as const,
+    },
     encoding: { text: { field, type: 'nominal' as const }, color },
   });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    ...(options.title === undefined ? {} : { title: { text: options.title, ...(options.subtitle === undefined ? {} : { subtitle: options.subtitle }) } }),
+    ...(options.title === undefined
+      ? {}
+      : { title: { text: options.title, ...(options.subtitle === undefined ? {} : { subtitle: options.subtitle }) } }),
     data: { values },
     // A wrapped facet titles each cell with its value: the image's label, in the images' order.
-    facet: { field: 'label', type: 'nominal', sort: { field: 'i' }, header: { title: null, labelFontSize: 11, labelColor: '#666666' } },
+    facet: {
+      field: 'label',
+      type: 'nominal',
+      sort: { field: 'i' },
+      header: { title: null, labelFontSize: 11, labelColor: '#666666' },
+    },
     columns: cols,
     spacing: { row: 12, column: 56 },
     spec: {
@@ -60,7 +79,10 @@ export async function imagesSpec(images: readonly GridImage[], imageUrl: ImageUr
       height: size + 36,
       view: { stroke: null },
       layer: [
-        { mark: { type: 'image', x: size / 2, y: size / 2, width: size, height: size }, encoding: { url: { field: 'url', type: 'nominal' } } },
+        {
+          mark: { type: 'image', x: size / 2, y: size / 2, width: size, height: size },
+          encoding: { url: { field: 'url', type: 'nominal' } },
+        },
         text('line1', size + 4, 'bold'),
         text('line2', size + 20, 'normal'),
       ],

@@ -8,24 +8,55 @@ import { resolve } from 'node:path';
 export interface NativeKernels {
   /** Row-major `C = alpha·op(A)·op(B) + beta·C`, as cblas_sgemm. */
   sgemm(
-    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-    a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number,
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    lda: number,
+    b: Float32Array,
+    ldb: number,
+    beta: number,
+    c: Float32Array,
+    ldc: number,
   ): void;
   /** `out[i, :] = src[indices[start + i], :] / divisor` (float32 division) for `count` rows of `rowSize` bytes. */
   gatherRowsU8(
-    src: Uint8Array, rowSize: number, indices: Uint32Array, start: number, count: number, divisor: number, out: Float32Array,
+    src: Uint8Array,
+    rowSize: number,
+    indices: Uint32Array,
+    start: number,
+    count: number,
+    divisor: number,
+    out: Float32Array,
   ): void;
   /** `out[i] = exp(values[i])`, computed as V8's Math.exp is (for the tests). */
   expF64(values: Float64Array, out: Float64Array): void;
   /** Row-wise max, exp, sums and picked logits of the softmax cross-entropy (see fused-loss.ts). */
   softmaxRows(
-    z: Float32Array, labels: Int32Array, rows: number, classes: number, probs: Float32Array, sums: Float32Array, picked: Float32Array,
+    z: Float32Array,
+    labels: Int32Array,
+    rows: number,
+    classes: number,
+    probs: Float32Array,
+    sums: Float32Array,
+    picked: Float32Array,
   ): void;
   /**
    * `out = big ∘ small` (or `small ∘ big` when `smallIsLeft`) for op 0..3 = + − × ÷, small laid over
    * big as the same shape (layout 0), a scalar (1), a row of `n` (2) or one value per row of `n` (3).
    */
-  binaryOp(op: number, layout: number, big: Float32Array, small: Float32Array, n: number, out: Float32Array, smallIsLeft: boolean): void;
+  binaryOp(
+    op: number,
+    layout: number,
+    big: Float32Array,
+    small: Float32Array,
+    n: number,
+    out: Float32Array,
+    smallIsLeft: boolean,
+  ): void;
   /** `out = decay·w − scale·g` in float32 (decay 1: `w − scale·g`). */
   sgdUpdate(weight: Float32Array, grad: Float32Array, scale: number, decay: number, out: Float32Array): void;
   setThreads(n: number): void;

@@ -56,8 +56,16 @@ export interface FileReport {
  * The mirror list: `cli` if non-empty, else `SOFTMAX_MIRROR` (comma-separated), else undefined (the
  * table's own). Each must be an http(s) URL; a missing trailing '/' is added. Throws `ConfigError`.
  */
-export function mirrorsFrom(cli: readonly string[] | undefined, env: NodeJS.ProcessEnv = process.env): string[] | undefined {
-  const raw = cli?.length ? cli : (env['SOFTMAX_MIRROR'] ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+export function mirrorsFrom(
+  cli: readonly string[] | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string[] | undefined {
+  const raw = cli?.length
+    ? cli
+    : (env['SOFTMAX_MIRROR'] ?? '')
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean);
   return raw.length === 0 ? undefined : normalizeMirrors(raw);
 }
 
@@ -112,7 +120,13 @@ async function verifyDownload(file: string, info: IdxFileInfo, name: string): Pr
 }
 
 /** Fetches one file from the first mirror that serves verified content; see the module comment. */
-async function downloadFile(info: IdxFileInfo, dataset: DatasetInfo, target: string, options: DownloadOptions, mirrors: readonly string[]): Promise<{ url: string; content: Uint8Array }> {
+async function downloadFile(
+  info: IdxFileInfo,
+  dataset: DatasetInfo,
+  target: string,
+  options: DownloadOptions,
+  mirrors: readonly string[],
+): Promise<{ url: string; content: Uint8Array }> {
   const { logger = silentLogger, progress, retryDelaysMs = [1000, 3000] } = options;
   const temp = `${target}.${randomBytes(6).toString('hex')}.part`;
   const attempts: DownloadAttempt[] = [];
@@ -181,7 +195,12 @@ async function downloadFile(info: IdxFileInfo, dataset: DatasetInfo, target: str
 }
 
 /** A verified copy of `info` in `dir` (`.gz` or plain) and its content, or undefined; logs why a copy is bad. */
-async function presentCopy(dir: string, info: IdxFileInfo, dataset: DatasetInfo, logger: Logger): Promise<{ file: string; bytes: Uint8Array } | undefined> {
+async function presentCopy(
+  dir: string,
+  info: IdxFileInfo,
+  dataset: DatasetInfo,
+  logger: Logger,
+): Promise<{ file: string; bytes: Uint8Array } | undefined> {
   try {
     return await readIdxFile(dir, info, { dataset });
   } catch (err) {

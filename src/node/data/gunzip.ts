@@ -21,7 +21,11 @@ export function gunzipIfCompressed(bytes: Uint8Array, file: string, maxBytes = M
 }
 
 /** `gunzipIfCompressed` on a thread of libuv's pool (several files decompress at once, off this thread). */
-export async function gunzipIfCompressedAsync(bytes: Uint8Array, file: string, maxBytes = MAX_IDX_BYTES): Promise<Uint8Array> {
+export async function gunzipIfCompressedAsync(
+  bytes: Uint8Array,
+  file: string,
+  maxBytes = MAX_IDX_BYTES,
+): Promise<Uint8Array> {
   if (!isGzip(bytes)) return bytes;
   try {
     return await gunzipAsync(bytes, gunzipOptions(bytes, maxBytes));
@@ -56,4 +60,3 @@ function gunzipError(err: unknown, file: string, maxBytes: number): IdxFormatErr
     { cause: err },
   );
 }
-

@@ -69,7 +69,10 @@ function send(url: URL, headers: http.OutgoingHttpHeaders, connectMs: number, id
       clearTimeout(connectTimer);
       resolve({ req, res, timedOut: () => timeout });
     });
-    const connectTimer = setTimeout(() => fail(new FetchError(`no connection within ${connectMs} ms`, true)), connectMs);
+    const connectTimer = setTimeout(
+      () => fail(new FetchError(`no connection within ${connectMs} ms`, true)),
+      connectMs,
+    );
     req.on('socket', (socket) => socket.once('connect', () => clearTimeout(connectTimer)));
     req.setTimeout(idleMs, () => fail(new FetchError(`stalled: no data for ${idleMs} ms`, true)));
     req.on('error', (err) => {
@@ -158,7 +161,14 @@ async function receive(
         onData?.(chunk.length);
       }
     } catch (err) {
-      throw timedOut() ?? new FetchError(`connection lost after ${received}${length === undefined ? '' : ` of ${length}`} bytes (${describe(err)})`, true, { cause: err });
+      throw (
+        timedOut() ??
+        new FetchError(
+          `connection lost after ${received}${length === undefined ? '' : ` of ${length}`} bytes (${describe(err)})`,
+          true,
+          { cause: err },
+        )
+      );
     }
     if (length !== undefined && received < length) {
       throw new FetchError(`truncated body: got ${received} of ${length} bytes`, true);

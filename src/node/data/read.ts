@@ -105,4 +105,3 @@ export async function readFashionMnist(
   if (labelsRead.status === 'rejected') throw labelsRead.reason;
   return splitFromIdx(images.value, labelsRead.value, dataset);
 }
-

@@ -102,7 +102,8 @@ export async function loadSplits(dataset: DatasetInfo, options: ResolveOptions =
       const [train, test] = await readSplits(dataset, dir, verify);
       return { train, test, source: { kind, dir } };
     } catch (err) {
-      if (!(err instanceof DataNotFoundError || err instanceof ChecksumError || err instanceof IdxFormatError)) throw err;
+      if (!(err instanceof DataNotFoundError || err instanceof ChecksumError || err instanceof IdxFormatError))
+        throw err;
       logger.debug({ kind, dir, reason: err.message }, 'no usable copy here');
       tried.push(`${dir} (${err instanceof DataNotFoundError ? 'missing' : err.message})`);
     }
@@ -118,11 +119,13 @@ async function fetchAndRead(dataset: DatasetInfo, dir: string, options: ResolveO
   const mirrors = mirrorsFrom(options.mirrors, options.env ?? process.env);
   // Each file is read and verified once, by the download (a present copy too): its content is kept here.
   const contents = new Map<IdxFileInfo, { file: string; bytes: Uint8Array }>();
-  const onContent = (info: IdxFileInfo, file: string, bytes: Uint8Array): void => void contents.set(info, { file, bytes });
+  const onContent = (info: IdxFileInfo, file: string, bytes: Uint8Array): void =>
+    void contents.set(info, { file, bytes });
   const files = await downloadDataset(dataset, { ...options, mirrors, dir, onContent });
   const split = (which: 'train' | 'test'): ArrayDataset => {
     const { images, labels } = dataset.files[which];
-    const got = (info: IdxFileInfo) => contents.get(info) ?? { file: path.join(dir, info.file), bytes: new Uint8Array(0) };
+    const got = (info: IdxFileInfo) =>
+      contents.get(info) ?? { file: path.join(dir, info.file), bytes: new Uint8Array(0) };
     return splitFromIdx(got(images), got(labels), dataset);
   };
   return { train: split('train'), test: split('test'), source: { kind: 'download', dir, files } };

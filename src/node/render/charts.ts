@@ -12,12 +12,13 @@ import { imagesSpec } from '../../core/viz/images.js';
 import type { ChartFiles } from './render.js';
 import { chartTarget, writeChart } from './render.js';
 
-
 const SIDE = 28;
 
 /** A PNG data URI of a 28 × 28 grayscale image, upscaled to `size` × `size`. */
 async function dataUri(pixels: Uint8Array, size: number): Promise<string> {
-  const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, SIDE * SIDE), { raw: { width: SIDE, height: SIDE, channels: 1 } })
+  const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, SIDE * SIDE), {
+    raw: { width: SIDE, height: SIDE, channels: 1 },
+  })
     .resize(size, size, { kernel: 'nearest' })
     .png()
     .toBuffer();
@@ -28,13 +29,22 @@ async function dataUri(pixels: Uint8Array, size: number): Promise<string> {
  * Draws the curves to `file`: `x.png` or `x.svg` writes that one, a name without either extension
  * writes both `<file>.svg` and `<file>.png`. Atomic; throws `OutputError`. d2l's Animator, as files.
  */
-export async function plotCurves(history: readonly CurvePoint[], file: string, options: PlotCurvesOptions = {}): Promise<ChartFiles> {
+export async function plotCurves(
+  history: readonly CurvePoint[],
+  file: string,
+  options: PlotCurvesOptions = {},
+): Promise<ChartFiles> {
   const { base, formats } = chartTarget(file);
   return writeChart(curvesSpec(history, options), base, formats);
 }
 
 /** Draws the confusion matrix to `file` (`.png`, `.svg`, or both without an extension). Throws `OutputError`. */
-export async function plotConfusion(matrix: readonly (readonly number[])[], classes: readonly string[], file: string, options: ConfusionOptions = {}): Promise<ChartFiles> {
+export async function plotConfusion(
+  matrix: readonly (readonly number[])[],
+  classes: readonly string[],
+  file: string,
+  options: ConfusionOptions = {},
+): Promise<ChartFiles> {
   const { base, formats } = chartTarget(file);
   return writeChart(confusionSpec(matrix, classes, options), base, formats);
 }
@@ -43,7 +53,11 @@ export async function plotConfusion(matrix: readonly (readonly number[])[], clas
  * Draws `images` as a grid with captions to `file` (`.png`, `.svg`, or both without an extension).
  * d2l's `show_images(imgs, num_rows, num_cols, titles)`; throws `OutputError`.
  */
-export async function showFashionMnist(images: readonly GridImage[], file: string, options: ShowImagesOptions = {}): Promise<ChartFiles> {
+export async function showFashionMnist(
+  images: readonly GridImage[],
+  file: string,
+  options: ShowImagesOptions = {},
+): Promise<ChartFiles> {
   const { base, formats } = chartTarget(file);
   return writeChart(await imagesSpec(images, dataUri, options), base, formats);
 }

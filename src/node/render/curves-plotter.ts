@@ -22,7 +22,9 @@ export interface CurvesJob {
   options: PlotCurvesOptions;
 }
 
-type Reply = { id: number; files: ChartFiles } | { id: number; error: { name: string; message: string; path?: unknown; problem?: unknown } };
+type Reply =
+  | { id: number; files: ChartFiles }
+  | { id: number; error: { name: string; message: string; path?: unknown; problem?: unknown } };
 
 /** The compiled worker script next to this module (absent when this runs from TypeScript sources). */
 export const CURVES_WORKER = path.join(__dirname, 'curves-worker.js');
@@ -30,7 +32,10 @@ export const CURVES_WORKER = path.join(__dirname, 'curves-worker.js');
 export class CurvesPlotter {
   private worker: Worker | null | undefined;
   private nextId = 0;
-  private readonly pending = new Map<number, { job: CurvesJob; resolve: (f: ChartFiles) => void; reject: (e: unknown) => void }>();
+  private readonly pending = new Map<
+    number,
+    { job: CurvesJob; resolve: (f: ChartFiles) => void; reject: (e: unknown) => void }
+  >();
 
   /** `workerScript: null` draws on this thread. */
   constructor(private readonly workerScript: string | null = CURVES_WORKER) {}
@@ -39,7 +44,12 @@ export class CurvesPlotter {
   plot(history: readonly Point[], file: string, options: PlotCurvesOptions = {}): Promise<ChartFiles> {
     const worker = this.start();
     if (worker === null) return plotCurves(history, file, options);
-    const job: CurvesJob = { id: this.nextId++, history: history.map((p) => ({ ...p })), file, options: { ...options } };
+    const job: CurvesJob = {
+      id: this.nextId++,
+      history: history.map((p) => ({ ...p })),
+      file,
+      options: { ...options },
+    };
     return new Promise((resolve, reject) => {
       this.pending.set(job.id, { job, resolve, reject });
       worker.ref(); // keeps the process alive until the drawing is back
@@ -59,7 +69,9 @@ export class CurvesPlotter {
     if (this.workerScript === null || !existsSync(this.workerScript)) return (this.worker = null);
     // A small young generation: the worker's garbage is small, and the default's semi-spaces would add
     // about 20 MB to the peak resident memory of a training run. Out of memory, it falls back (below).
-    const worker = new Worker(this.workerScript, { resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 } });
+    const worker = new Worker(this.workerScript, {
+      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 },
+    });
     worker.unref();
     worker.on('message', (reply: Reply) => this.settle(reply));
     // A worker that fails (or exits) hands its drawings back to this thread, which also does the rest.
@@ -84,6 +96,10 @@ export class CurvesPlotter {
       return;
     }
     const { name, message, path: file, problem } = reply.error;
-    entry.reject(name === 'OutputError' && typeof file === 'string' && typeof problem === 'string' ? new OutputError(file, problem) : new Error(message));
+    entry.reject(
+      name === 'OutputError' && typeof file === 'string' && typeof problem === 'string'
+        ? new OutputError(file, problem)
+        : new Error(message),
+    );
   }
 }

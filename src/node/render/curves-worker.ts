@@ -11,7 +11,10 @@ parentPort?.on('message', (job: CurvesJob) => {
     (files) => parentPort?.postMessage({ id: job.id, files }),
     (err: unknown) => {
       const e = err as Error & { path?: unknown; problem?: unknown };
-      parentPort?.postMessage({ id: job.id, error: { name: e.name, message: e.message, path: e.path, problem: e.problem } });
+      parentPort?.postMessage({
+        id: job.id,
+        error: { name: e.name, message: e.message, path: e.path, problem: e.problem },
+      });
     },
   );
 });

@@ -74,7 +74,11 @@ export interface ChartFiles {
  * Renders `spec` and writes `<base>.svg` and/or `<base>.png` atomically (a viewer refreshing the file
  * never sees half of it). `base` without extension; `formats` picks which. Throws `OutputError`.
  */
-export async function writeChart(spec: TopLevelSpec, base: string, formats: readonly ('svg' | 'png')[] = ['svg', 'png']): Promise<ChartFiles> {
+export async function writeChart(
+  spec: TopLevelSpec,
+  base: string,
+  formats: readonly ('svg' | 'png')[] = ['svg', 'png'],
+): Promise<ChartFiles> {
   const svg = await renderSvg(spec);
   const out: ChartFiles = {};
   if (formats.includes('svg')) {
@@ -91,6 +95,7 @@ export async function writeChart(spec: TopLevelSpec, base: string, formats: read
 /** `file` without a trailing .png/.svg, and which formats it asks for (both when it has neither). */
 export function chartTarget(file: string): { base: string; formats: ('svg' | 'png')[] } {
   const ext = path.extname(file).toLowerCase();
-  if (ext === '.png' || ext === '.svg') return { base: file.slice(0, -ext.length), formats: [ext.slice(1) as 'svg' | 'png'] };
+  if (ext === '.png' || ext === '.svg')
+    return { base: file.slice(0, -ext.length), formats: [ext.slice(1) as 'svg' | 'png'] };
   return { base: file, formats: ['svg', 'png'] };
 }

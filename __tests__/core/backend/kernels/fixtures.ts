@@ -6,7 +6,9 @@ export const random = (): number => (seed = (seed * 48271) % 2147483647) / 21474
 export function awkward(rows: number, classes: number): { z: Float32Array; labels: Int32Array } {
   const specials = [0, -0, 88.7, -103.9, 1e-30, 3e38, -3e38, Infinity, -Infinity, NaN];
   const z = Float32Array.from({ length: rows * classes }, () =>
-    random() < 0.08 ? (specials[Math.floor(random() * specials.length)] as number) : (random() - 0.5) * (random() < 0.5 ? 8 : 400),
+    random() < 0.08
+      ? (specials[Math.floor(random() * specials.length)] as number)
+      : (random() - 0.5) * (random() < 0.5 ? 8 : 400),
   );
   const labels = Int32Array.from({ length: rows }, () => Math.floor(random() * (classes + 4)) - 2);
   return { z, labels };
@@ -14,5 +16,7 @@ export function awkward(rows: number, classes: number): { z: Float32Array; label
 
 /** Bit for bit: NaN equals NaN, and 0 is not -0. */
 export const same = (a: ArrayLike<number>, b: ArrayLike<number>): void => {
-  expect(Array.from(a).map((v) => (Object.is(v, -0) ? '-0' : String(v)))).toEqual(Array.from(b).map((v) => (Object.is(v, -0) ? '-0' : String(v))));
+  expect(Array.from(a).map((v) => (Object.is(v, -0) ? '-0' : String(v)))).toEqual(
+    Array.from(b).map((v) => (Object.is(v, -0) ? '-0' : String(v))),
+  );
 };

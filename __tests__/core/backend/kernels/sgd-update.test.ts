@@ -13,7 +13,9 @@ let seed = 5;
 const random = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
 const specials = [0, -0, 1e-45, -3e38, 3e38, Infinity, -Infinity, NaN];
 const values = (n: number): Float32Array =>
-  Float32Array.from({ length: n }, () => (random() < 0.05 ? (specials[Math.floor(random() * specials.length)] as number) : (random() - 0.5) * 10));
+  Float32Array.from({ length: n }, () =>
+    random() < 0.05 ? (specials[Math.floor(random() * specials.length)] as number) : (random() - 0.5) * 10,
+  );
 const bits = (a: ArrayLike<number>): string[] => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : String(v)));
 
 describeOn(['cpu', 'blas'], 'the fused sgd_update', (backend) => {

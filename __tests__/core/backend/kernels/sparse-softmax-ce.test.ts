@@ -19,7 +19,10 @@ function lossAndGrad(z: Float32Array, labels: Int32Array, shape: number[]): { lo
     const pred = tf.tensor(z, shape, 'float32');
     const y = tf.tensor(labels, shape.slice(0, -1), 'int32');
     const batch = shape[0] as number;
-    const w = tf.tensor(Float32Array.from({ length: batch }, (_, i) => 0.5 + (i % 3)), [batch]);
+    const w = tf.tensor(
+      Float32Array.from({ length: batch }, (_, i) => 0.5 + (i % 3)),
+      [batch],
+    );
     const loss = new SoftmaxCrossEntropyLoss();
     const grad = tf.grad((p: tf.Tensor) => tf.sum(tf.mul(loss.forward(p, y), w)))(pred);
     return { loss: loss.forward(pred, y).dataSync() as Float32Array, grad: grad.dataSync() as Float32Array };
@@ -34,11 +37,7 @@ describeOn(['cpu', 'blas'], 'the fused kernels', (backend) => {
     await initBackend('cpu');
   });
 
-  it.each([
-    [[4096, 10]],
-    [[7, 3, 5]],
-    [[5, 1]],
-  ])('fused == composite, bit for bit, for pred of shape %j', (shape) => {
+  it.each([[[4096, 10]], [[7, 3, 5]], [[5, 1]]])('fused == composite, bit for bit, for pred of shape %j', (shape) => {
     const classes = shape[shape.length - 1] as number;
     const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
     const { z, labels } = awkward(rows, classes);
@@ -64,7 +63,9 @@ describeOn(['cpu', 'blas'], 'the fused kernels', (backend) => {
 it('the kernels refuse inputs they do not handle, saying what they expected', async () => {
   await initBackend('cpu');
   const logits = tf.zeros([2, 3]);
-  expect(() => tf.engine().runKernel(SPARSE_SOFTMAX_CE, { logits, labels: tf.tensor1d([0, 1, 2], 'int32') }, {})).toThrow(
+  expect(() =>
+    tf.engine().runKernel(SPARSE_SOFTMAX_CE, { logits, labels: tf.tensor1d([0, 1, 2], 'int32') }, {}),
+  ).toThrow(
     /expected float32 logits \[\.\.\., C ≥ 1\] and one int32 label per row, got float32 \[2,3\] and int32 \[3\]/,
   );
   tf.dispose(logits);

@@ -11,7 +11,12 @@ import { Dense } from '../../../../src/core/nn/dense.js';
 import { Constant } from '../../../../src/core/nn/init.js';
 import { Parameter } from '../../../../src/core/nn/parameter.js';
 import { seed } from '../../../../src/core/random.js';
-import { SoftmaxRegressionScratch, crossEntropy, sgd, softmax } from '../../../../src/core/d2l/scratch/softmax-regression.js';
+import {
+  SoftmaxRegressionScratch,
+  crossEntropy,
+  sgd,
+  softmax,
+} from '../../../../src/core/d2l/scratch/softmax-regression.js';
 import {
   affine64,
   expectClose,
@@ -35,7 +40,14 @@ function apply(f: (t: tf.Tensor) => tf.Tensor, data: number[][]): number[] {
 describe('softmax', () => {
   // softmax([0, ln 3]) = [1, 3]/4; softmax([c, c, c]) = 1/3 each.
   it('gives exp(x)/Σ exp(x) row-wise', () => {
-    expectClose(apply(softmax, [[0, Math.log(3)], [2, 2]]), [0.25, 0.75, 0.5, 0.5], 1e-6);
+    expectClose(
+      apply(softmax, [
+        [0, Math.log(3)],
+        [2, 2],
+      ]),
+      [0.25, 0.75, 0.5, 0.5],
+      1e-6,
+    );
   });
 
   it('has rows that sum to 1', () => {
@@ -45,7 +57,11 @@ describe('softmax', () => {
 
   // [1000, 1001] → [1, e]/(1 + e) = [0.2689414, 0.7310586], where exp(1000) alone is Infinity.
   it('is stable for large inputs', () => {
-    const p = apply(softmax, [[1000, 1001], [-1000, -1001], [1e4, 0]]);
+    const p = apply(softmax, [
+      [1000, 1001],
+      [-1000, -1001],
+      [1e4, 0],
+    ]);
     expect(p.every(Number.isFinite)).toBe(true);
     expectClose(p, [0.2689414, 0.7310586, 0.7310586, 0.2689414, 1, 0], 1e-6);
   });
@@ -53,9 +69,19 @@ describe('softmax', () => {
   // d/dx Σ w·softmax(x) = p ⊙ (w − p·w) per row: the book's gradient, in float64 by hand; and a
   // finite difference. Nothing flows through the row max, as none does through a constant.
   it('has the gradient of exp(x)/Σ exp(x), by hand and by finite differences, large scores included', () => {
-    const X = [[0.5, -1.25, 2], [30, 31, 29.5], [-3, 0, 0]];
-    const w = [[1, 2, 3], [-1, 0.5, 4], [2, 2, -2]];
-    const grad = tf.tidy(() => values(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(softmax(x), tf.tensor2d(w))))(tf.tensor2d(X))));
+    const X = [
+      [0.5, -1.25, 2],
+      [30, 31, 29.5],
+      [-3, 0, 0],
+    ];
+    const w = [
+      [1, 2, 3],
+      [-1, 0.5, 4],
+      [2, 2, -2],
+    ];
+    const grad = tf.tidy(() =>
+      values(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(softmax(x), tf.tensor2d(w))))(tf.tensor2d(X))),
+    );
     const byHand = X.flatMap((x, i) => {
       const e = x.map((v) => Math.exp(v - Math.max(...x)));
       const p = e.map((v) => v / e.reduce((a, b) => a + b, 0));
@@ -64,11 +90,12 @@ describe('softmax', () => {
       return p.map((pj, j) => pj * ((wi[j] as number) - pw));
     });
     expectClose(grad, byHand, 1e-5, 1e-6);
-    const f = (flat: number[]) => rows(flat, 3).reduce((acc, x, i) => {
-      const e = x.map((v) => Math.exp(v - Math.max(...x)));
-      const total = e.reduce((a, b) => a + b, 0);
-      return acc + e.reduce((a, v, j) => a + (v / total) * ((w[i] as number[])[j] as number), 0);
-    }, 0);
+    const f = (flat: number[]) =>
+      rows(flat, 3).reduce((acc, x, i) => {
+        const e = x.map((v) => Math.exp(v - Math.max(...x)));
+        const total = e.reduce((a, b) => a + b, 0);
+        return acc + e.reduce((a, v, j) => a + (v / total) * ((w[i] as number[])[j] as number), 0);
+      }, 0);
     expectClose(grad, numericGrad(f, X.flat()), 1e-4, 1e-5);
   });
 });
@@ -76,7 +103,17 @@ describe('softmax', () => {
 describe('crossEntropy', () => {
   // −log ŷ[y]: row 0 picks 0.75 ⇒ −log 0.75 = 0.2876821; row 1 picks 0.5 ⇒ log 2.
   it('is −log ŷ[i, y_i]', () => {
-    const l = tf.tidy(() => values(crossEntropy(tf.tensor2d([[0.25, 0.75], [0.5, 0.5]]), tf.tensor1d([1, 0], 'int32'))));
+    const l = tf.tidy(() =>
+      values(
+        crossEntropy(
+          tf.tensor2d([
+            [0.25, 0.75],
+            [0.5, 0.5],
+          ]),
+          tf.tensor1d([1, 0], 'int32'),
+        ),
+      ),
+    );
     expectClose(l, [-Math.log(0.75), Math.LN2], 1e-6);
   });
 
@@ -132,7 +169,10 @@ describe('SoftmaxRegressionScratch', () => {
     model.W.setGrad(tf.fill([2, 2], 4));
     model.b.setGrad(tf.tensor1d([2, -2]));
     model.updater(1).step(4); // W = 0 − 4/4, b = 0 − [2, −2]/4
-    expect([valuesOf(model.W), valuesOf(model.b)]).toEqual([[-1, -1, -1, -1], [-0.5, 0.5]]);
+    expect([valuesOf(model.W), valuesOf(model.b)]).toEqual([
+      [-1, -1, -1, -1],
+      [-0.5, 0.5],
+    ]);
     model.dispose();
   });
 });
@@ -178,7 +218,12 @@ describe('scratch == concise (differential)', () => {
 describe('accuracy', () => {
   // argmax rows: 1, 0, 1, 2 against labels 1, 1, 1, 2 ⇒ 3 correct.
   it('counts argmax(ŷ) == y', () => {
-    const yHat = tf.tensor2d([[0.1, 0.9, 0], [0.8, 0.2, 0], [0.3, 0.7, 0], [0, 0.1, 0.9]]);
+    const yHat = tf.tensor2d([
+      [0.1, 0.9, 0],
+      [0.8, 0.2, 0],
+      [0.3, 0.7, 0],
+      [0, 0.1, 0.9],
+    ]);
     const y = tf.tensor1d([1, 1, 1, 2], 'int32');
     expect(accuracy(yHat, y)).toBe(3);
     tf.dispose([yHat, y]);

@@ -16,8 +16,13 @@ export interface Float32Output {
 export interface KernelImpl {
   /** Row-wise max, exp, sums and picked logits of the softmax cross-entropy (see softmax-rows.ts). */
   softmaxRows(
-    z: ArrayLike<number>, labels: ArrayLike<number>, rows: number, classes: number,
-    probs: Float32Array, sums: Float32Array, picked: Float32Array,
+    z: ArrayLike<number>,
+    labels: ArrayLike<number>,
+    rows: number,
+    classes: number,
+    probs: Float32Array,
+    sums: Float32Array,
+    picked: Float32Array,
   ): void;
   /** `out = decay·w − scale·g` in float32 (decay 1: `w − scale·g`). */
   sgdUpdate(w: ArrayLike<number>, g: ArrayLike<number>, scale: number, decay: number, out: Float32Array): void;

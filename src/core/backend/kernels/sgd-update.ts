@@ -19,7 +19,11 @@ export interface SgdUpdateAttrs {
 /** The kernel function, running `impl`'s loop. */
 export function sgdUpdateKernel(impl: KernelImpl): tf.KernelFunc {
   return ((args: unknown): tf.TensorInfo => {
-    const { inputs, backend, attrs } = args as { inputs: tf.NamedTensorInfoMap; backend: MathBackendCPU; attrs: SgdUpdateAttrs };
+    const { inputs, backend, attrs } = args as {
+      inputs: tf.NamedTensorInfoMap;
+      backend: MathBackendCPU;
+      attrs: SgdUpdateAttrs;
+    };
     const weight = inputs['weight'] as tf.TensorInfo;
     const grad = inputs['grad'] as tf.TensorInfo;
     if (weight.dtype !== 'float32' || grad.dtype !== 'float32' || !tf.util.arraysEqual(weight.shape, grad.shape)) {

@@ -7,15 +7,21 @@
 const fround = Math.fround;
 
 /** MXNet's pick (mode 'clip'): a label below 0 is 0, one past the last class is the last. */
-export const clipLabel = (label: number, classes: number): number => (label > classes - 1 ? classes - 1 : label < 0 ? 0 : label);
+export const clipLabel = (label: number, classes: number): number =>
+  label > classes - 1 ? classes - 1 : label < 0 ? 0 : label;
 
 /**
  * Per row of `z` [rows, classes], with labels clipped to [0, classes − 1]: `shifted = z − max` (NaN
  * wins the max), `e = exp(shifted)`, `sums = Σ e`, `picked = Σ shifted·oneHot`, `probs = e / sums`.
  */
 export function softmaxRowsJs(
-  z: ArrayLike<number>, labels: ArrayLike<number>, rows: number, classes: number,
-  probs: Float32Array, sums: Float32Array, picked: Float32Array,
+  z: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  rows: number,
+  classes: number,
+  probs: Float32Array,
+  sums: Float32Array,
+  picked: Float32Array,
 ): void {
   for (let i = 0; i < rows; i++) {
     const row = i * classes;

@@ -18,7 +18,9 @@ export function sparseSoftmaxCeGradKernel(impl: KernelImpl): tf.KernelFunc {
     const dyInfo = inputs['dy'] as tf.TensorInfo;
     const { rows, classes } = checkLogitsAndLabels(SPARSE_SOFTMAX_CE_GRAD, probsInfo, labelsInfo);
     if (dyInfo.dtype !== 'float32' || tf.util.sizeFromShape(dyInfo.shape) !== rows) {
-      throw new Error(`${SPARSE_SOFTMAX_CE_GRAD}: expected one float32 gradient per row, got ${dyInfo.dtype} [${dyInfo.shape}]`);
+      throw new Error(
+        `${SPARSE_SOFTMAX_CE_GRAD}: expected one float32 gradient per row, got ${dyInfo.dtype} [${dyInfo.shape}]`,
+      );
     }
     const p = valuesOf(backend, probsInfo);
     const labels = valuesOf(backend, labelsInfo);
@@ -28,7 +30,8 @@ export function sparseSoftmaxCeGradKernel(impl: KernelImpl): tf.KernelFunc {
       const row = i * classes;
       const label = clipLabel(labels[i] as number, classes);
       const d = dy[i] as number;
-      for (let j = 0; j < classes; j++) grad.values[row + j] = Math.fround((p[row + j] as number) - (j === label ? 1 : 0)) * d;
+      for (let j = 0; j < classes; j++)
+        grad.values[row + j] = Math.fround((p[row + j] as number) - (j === label ? 1 : 0)) * d;
     }
     return grad.info();
   }) as unknown as tf.KernelFunc;

@@ -18,10 +18,19 @@ export function valuesOf(backend: MathBackendCPU, t: tf.TensorInfo): ArrayLike<n
 }
 
 /** Rows and classes of float32 logits `[..., C ≥ 1]` with one int32 label per row; throws otherwise. */
-export function checkLogitsAndLabels(kernel: string, logits: tf.TensorInfo, labels: tf.TensorInfo): { rows: number; classes: number } {
+export function checkLogitsAndLabels(
+  kernel: string,
+  logits: tf.TensorInfo,
+  labels: tf.TensorInfo,
+): { rows: number; classes: number } {
   const classes = logits.shape[logits.shape.length - 1] ?? 0;
   const rows = classes > 0 ? tf.util.sizeFromShape(logits.shape) / classes : 0;
-  if (logits.dtype !== 'float32' || labels.dtype !== 'int32' || classes < 1 || tf.util.sizeFromShape(labels.shape) !== rows) {
+  if (
+    logits.dtype !== 'float32' ||
+    labels.dtype !== 'int32' ||
+    classes < 1 ||
+    tf.util.sizeFromShape(labels.shape) !== rows
+  ) {
     throw new Error(
       `${kernel}: expected float32 logits [..., C ≥ 1] and one int32 label per row, got ${logits.dtype} [${logits.shape}] and ${labels.dtype} [${labels.shape}]`,
     );
@@ -42,7 +51,15 @@ export function sparseSoftmaxCeKernel(impl: KernelImpl): tf.KernelFunc {
     const probs = impl.output(backend, logits.shape, rows * classes);
     const sums = new Float32Array(rows);
     const picked = new Float32Array(rows);
-    impl.softmaxRows(valuesOf(backend, logits), valuesOf(backend, labelsInfo), rows, classes, probs.values, sums, picked);
+    impl.softmaxRows(
+      valuesOf(backend, logits),
+      valuesOf(backend, labelsInfo),
+      rows,
+      classes,
+      probs.values,
+      sums,
+      picked,
+    );
     for (let i = 0; i < rows; i++) loss.values[i] = fround(Math.log(sums[i] as number)) - (picked[i] as number);
     return [loss.info(), probs.info()];
   }) as unknown as tf.KernelFunc;

@@ -11,11 +11,16 @@ import { hasKernel } from './sparse-softmax-ce.js';
 const f32 = Math.fround;
 
 /** The new weight (caller owns it) for float32 `weight` and `grad` of one shape. */
-export function sgdUpdate(weight: tf.Tensor, grad: tf.Tensor, h: { learningRate: number; wd: number; rescaleGrad: number }): tf.Tensor {
+export function sgdUpdate(
+  weight: tf.Tensor,
+  grad: tf.Tensor,
+  h: { learningRate: number; wd: number; rescaleGrad: number },
+): tf.Tensor {
   const lr = f32(h.learningRate);
   const lrWd = f32(lr * f32(h.wd));
   const scale = f32(lr * f32(h.rescaleGrad));
-  const fusable = weight.dtype === 'float32' && grad.dtype === 'float32' && tf.util.arraysEqual(weight.shape, grad.shape);
+  const fusable =
+    weight.dtype === 'float32' && grad.dtype === 'float32' && tf.util.arraysEqual(weight.shape, grad.shape);
   if (fusable && hasKernel(SGD_UPDATE)) {
     const attrs: SgdUpdateAttrs = { scale, decay: lrWd === 0 ? 1 : f32(1 - lrWd) };
     return tf.engine().runKernel(SGD_UPDATE, { weight, grad }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;

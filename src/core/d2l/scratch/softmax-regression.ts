@@ -84,7 +84,15 @@ export class SoftmaxRegressionScratch {
   /** Input: float32 `[batch, ...]` with numInputs features; output: probabilities `[batch, numOutputs]`. */
   forward(X: tf.Tensor): tf.Tensor {
     return tf.tidy(() =>
-      softmax(tf.add(tf.matMul(X.rank === 2 && X.shape[1] === this.numInputs ? X : tf.reshape(X, [-1, this.numInputs]), this.W.data()), this.b.data())),
+      softmax(
+        tf.add(
+          tf.matMul(
+            X.rank === 2 && X.shape[1] === this.numInputs ? X : tf.reshape(X, [-1, this.numInputs]),
+            this.W.data(),
+          ),
+          this.b.data(),
+        ),
+      ),
     );
   }
 

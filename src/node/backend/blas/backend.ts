@@ -59,7 +59,11 @@ export class MathBackendBlas extends MathBackendCPU {
     return this.unlent(await super.read(dataId));
   }
 
-  override makeTensorInfo(shape: number[], dtype: tf.DataType, values?: tf.backend_util.BackendValues | string[]): tf.TensorInfo {
+  override makeTensorInfo(
+    shape: number[],
+    dtype: tf.DataType,
+    values?: tf.backend_util.BackendValues | string[],
+  ): tf.TensorInfo {
     return super.makeTensorInfo(shape, dtype, values === undefined ? values : this.unlent(values));
   }
 
@@ -83,7 +87,8 @@ export class MathBackendBlas extends MathBackendCPU {
   }
 
   private unlent<T>(values: T): T {
-    if (ArrayBuffer.isView(values) && this.lentBuffers.has(values.buffer)) return (values as unknown as Float32Array).slice() as T;
+    if (ArrayBuffer.isView(values) && this.lentBuffers.has(values.buffer))
+      return (values as unknown as Float32Array).slice() as T;
     return values;
   }
 }

@@ -29,12 +29,24 @@ const binaryOps: [string, Op][] = [
 function apply(op: Op, l: Float32Array, r: Float32Array, out: Float32Array): void {
   const n = out.length;
   switch (op) {
-    case 'add': for (let i = 0; i < n; i++) out[i] = (l[i] as number) + (r[i] as number); break;
-    case 'sub': for (let i = 0; i < n; i++) out[i] = (l[i] as number) - (r[i] as number); break;
-    case 'mul': for (let i = 0; i < n; i++) out[i] = (l[i] as number) * (r[i] as number); break;
-    case 'div': for (let i = 0; i < n; i++) out[i] = (l[i] as number) / (r[i] as number); break;
-    case 'max': for (let i = 0; i < n; i++) out[i] = Math.max(l[i] as number, r[i] as number); break;
-    case 'min': for (let i = 0; i < n; i++) out[i] = Math.min(l[i] as number, r[i] as number); break;
+    case 'add':
+      for (let i = 0; i < n; i++) out[i] = (l[i] as number) + (r[i] as number);
+      break;
+    case 'sub':
+      for (let i = 0; i < n; i++) out[i] = (l[i] as number) - (r[i] as number);
+      break;
+    case 'mul':
+      for (let i = 0; i < n; i++) out[i] = (l[i] as number) * (r[i] as number);
+      break;
+    case 'div':
+      for (let i = 0; i < n; i++) out[i] = (l[i] as number) / (r[i] as number);
+      break;
+    case 'max':
+      for (let i = 0; i < n; i++) out[i] = Math.max(l[i] as number, r[i] as number);
+      break;
+    case 'min':
+      for (let i = 0; i < n; i++) out[i] = Math.min(l[i] as number, r[i] as number);
+      break;
     case 'sqdiff':
       for (let i = 0; i < n; i++) {
         const d = (l[i] as number) - (r[i] as number);

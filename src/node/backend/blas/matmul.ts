@@ -14,7 +14,14 @@ function values(backend: MathBackendBlas, t: tf.TensorInfo): tf.backend_util.Bac
 }
 
 /** op(A)·op(B) for every batch; null when the inputs are not plain float32 (the caller falls back). */
-function product(native: NativeKernels, backend: MathBackendBlas, a: tf.TensorInfo, b: tf.TensorInfo, ta: boolean, tb: boolean) {
+function product(
+  native: NativeKernels,
+  backend: MathBackendBlas,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  ta: boolean,
+  tb: boolean,
+) {
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
   const ar = a.shape.length;
   const br = b.shape.length;
@@ -36,8 +43,21 @@ function product(native: NativeKernels, backend: MathBackendBlas, a: tf.TensorIn
   for (let i = 0; i < batch; i++) {
     const aOff = (i % batchA) * m * k;
     const bOff = (i % batchB) * k * n;
-    native.sgemm(ta, tb, m, n, k, 1, av.subarray(aOff, aOff + m * k), ta ? m : k,
-      bv.subarray(bOff, bOff + k * n), tb ? k : n, 0, out.subarray(i * m * n, (i + 1) * m * n), n);
+    native.sgemm(
+      ta,
+      tb,
+      m,
+      n,
+      k,
+      1,
+      av.subarray(aOff, aOff + m * k),
+      ta ? m : k,
+      bv.subarray(bOff, bOff + k * n),
+      tb ? k : n,
+      0,
+      out.subarray(i * m * n, (i + 1) * m * n),
+      n,
+    );
   }
   return { shape: [...outer, m, n], out, n };
 }
@@ -58,7 +78,14 @@ export function matMulKernels(native: NativeKernels): tf.KernelConfig[] {
       kernelFunc: (args) => {
         const { inputs, backend, attrs } = args as unknown as Args;
         const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
-        const r = product(native, backend, inputs['a'] as tf.TensorInfo, inputs['b'] as tf.TensorInfo, transposeA, transposeB);
+        const r = product(
+          native,
+          backend,
+          inputs['a'] as tf.TensorInfo,
+          inputs['b'] as tf.TensorInfo,
+          transposeA,
+          transposeB,
+        );
         return r === null ? cpuBatchMatMul(args) : backend.outputInfo(r.shape, r.out);
       },
     },

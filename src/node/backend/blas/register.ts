@@ -23,7 +23,8 @@ function nativeImpl(native: NativeKernels): KernelImpl {
   return {
     softmaxRows(z, labels, rows, classes, probs, sums, picked) {
       // Its exp is V8's Math.exp (fdlibm), ported: the same bits as the JavaScript loop.
-      if (z instanceof Float32Array && labels instanceof Int32Array) native.softmaxRows(z, labels, rows, classes, probs, sums, picked);
+      if (z instanceof Float32Array && labels instanceof Int32Array)
+        native.softmaxRows(z, labels, rows, classes, probs, sums, picked);
       else JS_IMPL.softmaxRows(z, labels, rows, classes, probs, sums, picked);
     },
     sgdUpdate(w, g, scale, decay, out) {
@@ -60,7 +61,8 @@ export function registerBlasBackend(): void {
       const { dataId } = t;
       return () => backend.holds(dataId);
     },
-    gatherRowsU8: (src, rowSize, indices, start, count, divisor, out) => native.gatherRowsU8(src, rowSize, indices, start, count, divisor, out),
+    gatherRowsU8: (src, rowSize, indices, start, count, divisor, out) =>
+      native.gatherRowsU8(src, rowSize, indices, start, count, divisor, out),
   });
   // Priority 0: tfjs never picks it by itself; initBackend chooses it by name or in the `auto` order.
   tf.registerBackend(BLAS_BACKEND, () => new MathBackendBlas(), 0);
