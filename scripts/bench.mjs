@@ -35,8 +35,10 @@ if (values.child) {
   process.exit(0);
 }
 
+// `softmax train`'s own run (the fit loop and its callbacks) without a run directory: what the CLI does.
 async function train(backend, impl) {
-  const { runTrain, silentLogger } = await import('softmax');
+  const { runTrain } = await import(join(root, 'dist/cli/train/run.js'));
+  const { silentLogger } = await import('softmax/core');
   const r = await runTrain(
     { impl, backend, epochs, batchSize: 256, lr: 0.1, seed: 0 },
     { logger: silentLogger, print: () => {} },
@@ -48,6 +50,7 @@ async function train(backend, impl) {
 // wasm, stock TensorFlow.js.
 async function layersFit(backend) {
   const { initBackend, tf, data } = await import('softmax');
+  const { loadSplits } = await import('softmax/node');
   const tfl = await import('@tensorflow/tfjs');
   if (backend === 'wasm') {
     // Stock TensorFlow.js: the wasm backend without the corrections softmax applies (wasm-fixes.ts).
@@ -56,11 +59,7 @@ async function layersFit(backend) {
   } else {
     await initBackend(backend);
   }
-  const root = data.defaultDataDir();
-  const [train, test] = await Promise.all([
-    data.readFashionMnist(root, { train: true }),
-    data.readFashionMnist(root, { train: false }),
-  ]);
+  const { train, test } = await loadSplits(data.FASHION_MNIST);
   const toX = (d) =>
     tf.tensor2d(
       Float32Array.from(d.images, (v) => v / 255),
