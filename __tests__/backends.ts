@@ -36,7 +36,10 @@ export function describeOn(names: readonly string[], title: string, body: (backe
   }
 }
 
-/** Runs `fn` with the kernels `names` unregistered for `backend` (so the composite runs), then registers the same kernels again. */
+/**
+ * Runs `fn` with the kernels `names` unregistered for `backend` (so the composite runs), then registers the
+ * same kernels again.
+ */
 export function withoutKernels<T>(backend: string, names: readonly string[], fn: () => T): T {
   const saved = names.map((name) => tf.getKernel(name, backend)).filter((k): k is tf.KernelConfig => k !== undefined);
   expect(saved).toHaveLength(names.length); // the fused kernels were registered: the comparison means something

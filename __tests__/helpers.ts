@@ -1,7 +1,11 @@
 /**
  * Shared test helpers: float64 reference math (independent of the code under test), closeness and
- * error assertions, and the memory check of STYLE §4.4.
+ * error assertions, the memory check of STYLE §4.4, a seeded generator and temporary directories.
  */
+import { mkdtempSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { tf } from '../src/core/backend/tf.js';
 import type { Parameter } from '../src/core/nn/parameter.js';
 
@@ -58,20 +62,37 @@ export function expectNoLeak(op: () => void): void {
   expect(tf.memory().numTensors).toBe(before);
 }
 
-/**
- * Deterministic uniform floats in [lo, hi) (mulberry32), rounded to float32 so that a float64
- * reference sees exactly the values the float32 tensors hold. Independent of src/random.
- */
-export function uniformData(seed: number, count: number, lo = -1, hi = 1): number[] {
+/** Deterministic pseudo-random floats in [0, 1) from `seed` (mulberry32); independent of src/random. */
+export function seededRandom(seed: number): () => number {
   let s = seed >>> 0;
-  const next = (): number => {
+  return (): number => {
     s = (s + 0x6d2b79f5) >>> 0;
     let t = s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Deterministic uniform floats in [lo, hi) (`seededRandom`), rounded to float32 so that a float64
+ * reference sees exactly the values the float32 tensors hold. Independent of src/random.
+ */
+export function uniformData(seed: number, count: number, lo = -1, hi = 1): number[] {
+  const next = seededRandom(seed);
   return Array.from({ length: count }, () => Math.fround(lo + (hi - lo) * next()));
+}
+
+/** A fresh empty directory under the run's TMPDIR (jest's globalTeardown removes it with the rest). */
+export function tempDir(prefix = 'softmax-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A fresh temporary directory (see `tempDir`) holding `files` (name → content). */
+export async function dirWith(files: Record<string, Uint8Array | string>, prefix = 'softmax-'): Promise<string> {
+  const dir = tempDir(prefix);
+  await Promise.all(Object.entries(files).map(([name, content]) => writeFile(join(dir, name), content)));
+  return dir;
 }
 
 /** Splits a flat array into rows of `width`. */

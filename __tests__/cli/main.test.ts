@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { main } from '../../src/cli/main.js';
 import { trainCommand } from '../../src/cli/train/command.js';
 import type { TrainArgs } from '../../src/cli/train/run.js';
+import { tempDir } from '../helpers.js';
 
 // The handler lazy-imports the implementation; replace it so parsing is tested without training.
 const runTrain = jest.fn<Promise<void>, [TrainArgs, unknown]>(async () => {});
@@ -42,7 +42,7 @@ describe('softmax train: parsing', () => {
   });
 
   it('parses every flag', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'softmax-cli-'));
+    const dir = tempDir();
     const argv = ['train', '--impl', 'scratch', '--epochs', '3', '--batch-size', '64', '--lr', '0.5', '--seed', '7'];
     const { code } = await captured([
       ...argv,
@@ -158,7 +158,7 @@ describe('the softmax executable', () => {
   });
 
   it('a data directory without the data set is a data error, exit 3', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'softmax-empty-'));
+    const dir = tempDir();
     const r = run(['train', '--backend', 'cpu', '--data-dir', dir, '--log-level', 'silent']);
     expect(r.status).toBe(3);
     expect(r.stderr).toContain(dir);

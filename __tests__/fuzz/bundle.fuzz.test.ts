@@ -5,8 +5,7 @@
  * `ModelFormatError`; nothing else, and no allocation beyond what weights.bin holds.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { ModelFormatError, ModelMismatchError } from '../../src/core/errors.js';
@@ -16,6 +15,7 @@ import { readCheckpoint } from '../../src/node/checkpoint-store.js';
 import type { CheckpointMeta } from '../../src/core/fit/checkpoint.js';
 import { childGenerator } from '../../src/core/random.js';
 import { FuzzStats } from './stats.js';
+import { tempDir } from '../helpers.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 const stats = new FuzzStats('bundle');
@@ -47,7 +47,7 @@ const architecture = {
 };
 
 let good: Record<'model' | 'checkpoint', { manifest: Json; bin: Buffer }>;
-const work = mkdtempSync(join(tmpdir(), 'softmax-fuzz-'));
+const work = tempDir();
 beforeAll(async () => {
   await writeBundle(join(work, 'model'), 'model', { architecture }, arrays);
   await writeBundle(

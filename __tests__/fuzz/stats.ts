@@ -31,7 +31,8 @@ export class FuzzStats {
     const seconds = ((performance.now() - this.started) / 1000).toFixed(1);
     console.log(
       `fuzz ${this.suite}: ${this.cases} cases, ${this.parsed} parsed, ${this.cases - this.parsed} rejected with ` +
-        `${this.kinds.size} error class(es) and ${this.messages.size} distinct messages, ${seconds} s\n  ${[...this.messages].sort().join('\n  ')}`,
+        `${this.kinds.size} error class(es) and ${this.messages.size} distinct messages, ${seconds} s\n  ` +
+        `${[...this.messages].sort().join('\n  ')}`,
     );
   }
 }

@@ -1,11 +1,10 @@
 /** The bundle format (model.json + weights.bin): round trip, and every way a directory can be bad. */
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, truncateSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, readdirSync, writeFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelFormatError, OutputError } from '../../src/core/errors.js';
 import { readBundle, writeBundle } from '../../src/node/bundle-files.js';
+import { tempDir } from '../helpers.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'softmax-bundle-'));
 const arrays = [
   { name: '0.weight', shape: [2, 3], data: Float32Array.from([1, -2, 3.5, 0, 1e-8, -0]) },
   { name: '0.bias', shape: [2], data: Float32Array.from([0.25, -7]) },
@@ -26,7 +25,7 @@ async function expectRejects(
 
 describe('writeBundle / readBundle', () => {
   it('round-trips named float32 arrays, little-endian, in manifest order, with offsets and sha256', async () => {
-    const dir = join(tmp(), 'model');
+    const dir = join(tempDir(), 'model');
     const manifest = await writeBundle(dir, 'model', { classes: ['a', 'b'] }, arrays);
     expect(manifest.weights.arrays.map((a) => [a.name, a.byteOffset, a.byteLength])).toEqual([
       ['0.weight', 0, 24],
@@ -45,7 +44,7 @@ describe('writeBundle / readBundle', () => {
   });
 
   it('replaces an existing bundle whole', async () => {
-    const dir = join(tmp(), 'model');
+    const dir = join(tempDir(), 'model');
     await writeBundle(dir, 'model', { v: 1 }, arrays);
     await writeBundle(dir, 'model', { v: 2 }, arrays.slice(1));
     const back = await readBundle<{ v: number }>(dir, 'model');
@@ -53,48 +52,51 @@ describe('writeBundle / readBundle', () => {
     expect([...back.arrays.keys()]).toEqual(['0.bias']);
   });
 
-  it('a missing directory, a truncated or altered weights file, and a foreign manifest are ModelFormatError (7)', async () => {
-    await expectRejects(
-      readBundle(join(tmp(), 'nope'), 'model'),
-      ModelFormatError,
-      /model\.json: no such model manifest/,
-    );
+  it(
+    'a missing directory, a truncated or altered weights file, ' + 'and a foreign manifest are ModelFormatError (7)',
+    async () => {
+      await expectRejects(
+        readBundle(join(tempDir(), 'nope'), 'model'),
+        ModelFormatError,
+        /model\.json: no such model manifest/,
+      );
 
-    const dir = join(tmp(), 'model');
-    await writeBundle(dir, 'model', {}, arrays);
-    truncateSync(join(dir, 'weights.bin'), 20);
-    await expectRejects(
-      readBundle(dir, 'model'),
-      ModelFormatError,
-      /weights\.bin: holds 20 bytes, the manifest says 32: the file is truncated/,
-    );
+      const dir = join(tempDir(), 'model');
+      await writeBundle(dir, 'model', {}, arrays);
+      truncateSync(join(dir, 'weights.bin'), 20);
+      await expectRejects(
+        readBundle(dir, 'model'),
+        ModelFormatError,
+        /weights\.bin: holds 20 bytes, the manifest says 32: the file is truncated/,
+      );
 
-    await writeBundle(dir, 'model', {}, arrays);
-    const bin = readFileSync(join(dir, 'weights.bin'));
-    bin[3] = (bin[3] ?? 0) ^ 0xff;
-    writeFileSync(join(dir, 'weights.bin'), bin);
-    await expectRejects(readBundle(dir, 'model'), ModelFormatError, /sha256 is [0-9a-f]{64}, the manifest says/);
+      await writeBundle(dir, 'model', {}, arrays);
+      const bin = readFileSync(join(dir, 'weights.bin'));
+      bin[3] = (bin[3] ?? 0) ^ 0xff;
+      writeFileSync(join(dir, 'weights.bin'), bin);
+      await expectRejects(readBundle(dir, 'model'), ModelFormatError, /sha256 is [0-9a-f]{64}, the manifest says/);
 
-    await writeBundle(dir, 'model', {}, arrays);
-    const text = readFileSync(join(dir, 'model.json'), 'utf8');
-    writeFileSync(join(dir, 'model.json'), text.slice(0, text.length / 2));
-    await expectRejects(
-      readBundle(dir, 'model'),
-      ModelFormatError,
-      /model\.json: not valid JSON .*truncated or not a manifest/,
-    );
+      await writeBundle(dir, 'model', {}, arrays);
+      const text = readFileSync(join(dir, 'model.json'), 'utf8');
+      writeFileSync(join(dir, 'model.json'), text.slice(0, text.length / 2));
+      await expectRejects(
+        readBundle(dir, 'model'),
+        ModelFormatError,
+        /model\.json: not valid JSON .*truncated or not a manifest/,
+      );
 
-    writeFileSync(join(dir, 'model.json'), JSON.stringify({ name: 'some package', version: '1.0.0' }));
-    await expectRejects(readBundle(dir, 'model'), ModelFormatError, /not a softmax model manifest/);
+      writeFileSync(join(dir, 'model.json'), JSON.stringify({ name: 'some package', version: '1.0.0' }));
+      await expectRejects(readBundle(dir, 'model'), ModelFormatError, /not a softmax model manifest/);
 
-    await writeBundle(dir, 'trainer-states', {}, arrays);
-    await expectRejects(readBundle(dir, 'model'), ModelFormatError, /holds trainer-states, expected model/);
-  });
+      await writeBundle(dir, 'trainer-states', {}, arrays);
+      await expectRejects(readBundle(dir, 'model'), ModelFormatError, /holds trainer-states, expected model/);
+    },
+  );
 
   (process.getuid?.() === 0 ? it.skip : it)(
     'an unwritable parent is OutputError (10) and keeps the old bundle',
     async () => {
-      const parent = tmp();
+      const parent = tempDir();
       const dir = join(parent, 'model');
       await writeBundle(dir, 'model', { v: 1 }, arrays);
       chmodSync(parent, 0o500);
@@ -112,7 +114,7 @@ describe('writeBundle / readBundle', () => {
   );
 
   it('a file in the way of the output directory is OutputError (10), and nothing is left behind', async () => {
-    const parent = tmp();
+    const parent = tempDir();
     writeFileSync(join(parent, 'blocker'), 'not a directory');
     await expectRejects(
       writeBundle(join(parent, 'blocker', 'model'), 'model', {}, arrays),

@@ -1,12 +1,10 @@
 /** User images become 28 × 28 white-on-black examples; what is not an image is ImageFormatError (9). */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ImageFormatError } from '../../src/core/errors.js';
 import { readImageAsFashionMnist } from '../../src/node/image.js';
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'softmax-image-'));
+import { tempDir } from '../helpers.js';
 
 /** A `w`×`h` RGB picture: background `bg`, a centered rectangle of `fg` covering the middle half. */
 function picture(w: number, h: number, bg: number, fg: number): Buffer {
@@ -20,7 +18,7 @@ const at = (img: Uint8Array, r: number, c: number) => img[r * 28 + c] ?? -1;
 
 describe('readImageAsFashionMnist', () => {
   it('a dark object on a white photo (JPEG, 3:1) is inverted, trimmed, fit and centered', async () => {
-    const file = join(tmp(), 'photo.jpg');
+    const file = join(tempDir(), 'photo.jpg');
     writeFileSync(
       file,
       await sharp(picture(300, 100, 250, 20), { raw: { width: 300, height: 100, channels: 3 } })
@@ -36,7 +34,7 @@ describe('readImageAsFashionMnist', () => {
   });
 
   it('a light object on black (PNG) is kept as it is', async () => {
-    const file = join(tmp(), 'dark.png');
+    const file = join(tempDir(), 'dark.png');
     writeFileSync(
       file,
       await sharp(picture(56, 56, 0, 255), { raw: { width: 56, height: 56, channels: 3 } })
@@ -48,7 +46,7 @@ describe('readImageAsFashionMnist', () => {
   });
 
   it('a file that is not an image, or no file, is ImageFormatError with exit code 9', async () => {
-    const dir = tmp();
+    const dir = tempDir();
     writeFileSync(join(dir, 'notes.png'), 'this is text, not a PNG');
     for (const [file, pattern] of [
       [join(dir, 'notes.png'), /notes\.png: not an image softmax can read/],

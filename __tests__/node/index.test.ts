@@ -6,38 +6,42 @@ import * as root from '../../src/node/index.js';
 
 const values = (m: object) => Object.keys(m).sort();
 
-it("'softmax' is Gluon-sized: nn, init, loss, autograd, Trainer, data, random, the backend, tf, loadModel, the errors", () => {
-  const errors = values(root).filter((k) => k.endsWith('Error') || k === 'assert');
-  expect(values(root).filter((k) => !errors.includes(k))).toEqual(
-    [
-      'Trainer',
-      'autograd',
-      'backendNames',
-      'currentBackend',
-      'data',
-      'init',
-      'initBackend',
-      'loadModel',
-      'loss',
-      'nn',
-      'random',
-      'registerBackendProvider',
-      'tf',
-    ].sort(),
-  );
-  expect(errors).toEqual(
-    expect.arrayContaining([
-      'SoftmaxError',
-      'ShapeError',
-      'DeferredInitializationError',
-      'StaleGradientError',
-      'ChecksumError',
-      'IdxFormatError',
-      'BackendError',
-      'ConfigError',
-    ]),
-  );
-});
+it(
+  "'softmax' is Gluon-sized: nn, init, loss, autograd, Trainer, data, random, " +
+    'the backend, tf, loadModel, the errors',
+  () => {
+    const errors = values(root).filter((k) => k.endsWith('Error') || k === 'assert');
+    expect(values(root).filter((k) => !errors.includes(k))).toEqual(
+      [
+        'Trainer',
+        'autograd',
+        'backendNames',
+        'currentBackend',
+        'data',
+        'init',
+        'initBackend',
+        'loadModel',
+        'loss',
+        'nn',
+        'random',
+        'registerBackendProvider',
+        'tf',
+      ].sort(),
+    );
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'SoftmaxError',
+        'ShapeError',
+        'DeferredInitializationError',
+        'StaleGradientError',
+        'ChecksumError',
+        'IdxFormatError',
+        'BackendError',
+        'ConfigError',
+      ]),
+    );
+  },
+);
 
 it("'softmax' data namespace holds the loaders and data sets, not the parser or the downloader", () => {
   for (const internal of [

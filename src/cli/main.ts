@@ -40,9 +40,9 @@ export function buildParser(argv: string[]) {
     .example('$0 predict --model runs/demo/model --image shirt.jpg', 'classify your own picture')
     .example('$0 download --dataset mnist', 'fetch and verify MNIST into the user cache')
     .epilogue(
-      'Exit codes: 0 ok, 2 bad usage or backend, 3 data problem, 4 API misuse, 5 training diverged, 6 download failed, ' +
-        '7 bad model file, 8 model does not fit, 9 bad image, 10 output not writable, 11 no usable checkpoint, ' +
-        '130 / 143 stopped by SIGINT / SIGTERM after writing a checkpoint.',
+      'Exit codes: 0 ok, 2 bad usage or backend, 3 data problem, 4 API misuse, 5 training diverged, ' +
+        '6 download failed, 7 bad model file, 8 model does not fit, 9 bad image, 10 output not writable, ' +
+        '11 no usable checkpoint, 130 / 143 stopped by SIGINT / SIGTERM after writing a checkpoint.',
     )
     .help()
     .alias('h', 'help')

@@ -72,7 +72,8 @@ export function adapter<K extends 'bundles' | 'data'>(what: K, use: string): Non
   const a = current[what];
   if (a === undefined) {
     throw new SoftmaxError(
-      `${use} needs a platform that provides ${what === 'bundles' ? 'file storage' : 'data sets'}, and ${current.name} provides none: ` +
+      `${use} needs a platform that provides ${what === 'bundles' ? 'file storage' : 'data sets'}, ` +
+        `and ${current.name} provides none: ` +
         "import the package through its platform entry ('softmax' in Node).",
     );
   }

@@ -4,8 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { main } from '../../../src/cli/main.js';
@@ -14,6 +13,7 @@ import { readFashionMnist } from '../../../src/node/data/read.js';
 import { encodeIdx } from '../../../src/core/data/idx.js';
 import type { Handler, TestServer } from '../../node/data/download-fixtures.js';
 import { serve, startServer } from '../../node/data/download-fixtures.js';
+import { tempDir } from '../../helpers.js';
 
 const ROOT = resolve(__dirname, '../../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -37,14 +37,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const dirs: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'softmax-cli-dl-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
-
 /** Runs the CLI in-process; captures the error lines `main` prints and what the command writes. */
 async function run(argv: string[]): Promise<{ code: number; err: string; out: string }> {
   let err = '';
@@ -61,40 +53,44 @@ async function run(argv: string[]): Promise<{ code: number; err: string; out: st
 }
 
 describe('softmax download', () => {
-  it('fetches the official files from --mirror (after a mirror that 404s), verifies them, says what it did', async () => {
-    const dir = await tempDir();
-    const { code, err, out } = await run([
-      'download',
-      '--mirror',
-      `${server.url}missing/`,
-      '--mirror',
-      `${server.url}good/`,
-      '--dir',
-      dir,
-    ]);
-    expect(code).toBe(0);
-    expect(err).toContain(
-      `Fashion-MNIST: checking ${dir}; missing files come from ${server.url}missing/, ${server.url}good/`,
-    );
-    expect(err).toContain('downloading train-images-idx3-ubyte.gz');
-    expect(out).toBe(`Fashion-MNIST is ready in ${dir}: 4 files downloaded, 0 already present, all verified\n`);
-    expect((await readdir(dir)).sort()).toEqual([...NAMES].sort());
-    const test = await readFashionMnist(dir, { train: false });
-    expect(test.count).toBe(10000);
+  it(
+    'fetches the official files from --mirror (after a mirror that 404s), ' + 'verifies them, says what it did',
+    async () => {
+      const dir = tempDir();
+      const { code, err, out } = await run([
+        'download',
+        '--mirror',
+        `${server.url}missing/`,
+        '--mirror',
+        `${server.url}good/`,
+        '--dir',
+        dir,
+      ]);
+      expect(code).toBe(0);
+      expect(err).toContain(
+        `Fashion-MNIST: checking ${dir}; missing files come from ${server.url}missing/, ${server.url}good/`,
+      );
+      expect(err).toContain('downloading train-images-idx3-ubyte.gz');
+      expect(out).toBe(`Fashion-MNIST is ready in ${dir}: 4 files downloaded, 0 already present, all verified\n`);
+      expect((await readdir(dir)).sort()).toEqual([...NAMES].sort());
+      const test = await readFashionMnist(dir, { train: false });
+      expect(test.count).toBe(10000);
 
-    const again = await run(['download', '--mirror', `${server.url}good/`, '--dir', dir]);
-    expect(again.out).toMatch(/0 files downloaded, 4 already present/);
-  });
+      const again = await run(['download', '--mirror', `${server.url}good/`, '--dir', dir]);
+      expect(again.out).toMatch(/0 files downloaded, 4 already present/);
+    },
+  );
 
   it('corrupted bytes: exit 6, one line naming the file and both digests, nothing left behind', async () => {
-    const dir = await tempDir();
+    const dir = tempDir();
     const { code, err } = await run(['download', '--mirror', `${server.url}corrupt/`, '--dir', dir]);
     expect(code).toBe(6);
     const line = err.split('\n').find((l) => l.startsWith('softmax: ')) ?? '';
     expect(line).toMatch(
       new RegExp(
         `^softmax: Could not download train-images-idx3-ubyte.gz of Fashion-MNIST into ${dir} from any of 1 mirror: ` +
-          `${server.url}corrupt/train-images-idx3-ubyte.gz \\(bad content: sha256 of the decompressed content is [0-9a-f]{64}, ` +
+          `${server.url}corrupt/train-images-idx3-ubyte.gz \\(bad content: ` +
+          `sha256 of the decompressed content is [0-9a-f]{64}, ` +
           `expected ${FASHION_MNIST_FILES.train.images.sha256}\\)\\. Try a reachable mirror with --mirror URL`,
       ),
     );
@@ -103,7 +99,7 @@ describe('softmax download', () => {
   });
 
   it('an unwritable --dir: exit 6 before any request', async () => {
-    const file = join(await tempDir(), 'plain-file');
+    const file = join(tempDir(), 'plain-file');
     await writeFile(file, '');
     const before = server.requests.length;
     const { code, err } = await run(['download', '--mirror', `${server.url}good/`, '--dir', join(file, 'x')]);
@@ -117,7 +113,7 @@ describe('softmax download', () => {
     [['--mirror', 'ftp://example.org/'], /Mirror 'ftp:\/\/example.org\/' is not an http:\/\/ or https:\/\/ URL/],
     [['--mirror'], /Not enough arguments following: mirror/],
   ])('bad flags %p: exit 2, one line', async (flags, message) => {
-    const { code, err } = await run(['download', '--dir', await tempDir(), ...flags]);
+    const { code, err } = await run(['download', '--dir', tempDir(), ...flags]);
     expect(code).toBe(2);
     expect(err).toMatch(message);
   });
@@ -142,7 +138,7 @@ describe('the softmax executable: download', () => {
   });
 
   it('two processes downloading into one directory both end with verified files', async () => {
-    const dir = await tempDir();
+    const dir = tempDir();
     const child = () =>
       new Promise<{ code: number | null; err: string }>((done) => {
         const p = spawn(process.execPath, [

@@ -1,7 +1,6 @@
 /** `softmax evaluate` and `softmax predict`, in-process on the cpu backend, with a model saved here. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { main } from '../../../src/cli/main.js';
@@ -11,10 +10,10 @@ import { Normal } from '../../../src/core/nn/init.js';
 import { Sequential } from '../../../src/core/nn/sequential.js';
 import { seed } from '../../../src/core/random.js';
 import { pngSize } from '../../node/render/decode.js';
+import { tempDir } from '../../helpers.js';
 
 const ROOT = resolve(__dirname, '../../..');
 const DATA = join(ROOT, 'datasets/fashion-mnist');
-const tmp = () => mkdtempSync(join(tmpdir(), 'softmax-cli-model-'));
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -31,7 +30,7 @@ beforeAll(async () => {
   seed(0);
   const net = new Sequential().add(new Dense(10, { inUnits: 784 }));
   net.initialize(Normal(0.01));
-  model = join(tmp(), 'model');
+  model = join(tempDir(), 'model');
   await net.saveParameters(model, { classes: FASHION_MNIST_CLASSES, dataset: 'fashion-mnist' });
   net.dispose();
 });
@@ -49,7 +48,7 @@ async function stdoutOf<T>(fn: () => Promise<T>): Promise<{ value: T; text: stri
 
 describe('softmax evaluate / predict', () => {
   it('evaluate prints loss, accuracy, per-class accuracy and the matrix, and draws confusion.png', async () => {
-    const out = join(tmp(), 'confusion.png');
+    const out = join(tempDir(), 'confusion.png');
     const { value, text } = await stdoutOf(() => run(['evaluate', '--model', model, '--out', out]));
     expect(value.code).toBe(0);
     expect(text).toMatch(/^test loss \d\.\d{4}, test acc 0\.\d{3} on 10000 examples$/m);
@@ -59,7 +58,7 @@ describe('softmax evaluate / predict', () => {
   });
 
   it('predict draws the grid; predict --image prints the top 3 classes', async () => {
-    const dir = tmp();
+    const dir = tempDir();
     const grid = await stdoutOf(() => run(['predict', '--model', model, '--n', '6', '--out', join(dir, 'preds.png')]));
     expect(grid.value.code).toBe(0);
     expect(grid.text).toMatch(/of 6 test images predicted right/);
@@ -81,7 +80,7 @@ describe('softmax evaluate / predict', () => {
   });
 
   it('bad models, bad images and unwritable outputs: one line, their own exit code, no partial file', async () => {
-    const dir = tmp();
+    const dir = tempDir();
     const copy = (name: string) => {
       const d = join(dir, name);
       spawnSync('cp', ['-r', model, d]);

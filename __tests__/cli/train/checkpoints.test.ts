@@ -1,6 +1,5 @@
 /** Checkpoints in-process (issue 5): loader state, keep K, stop between epochs, a failing write, divergence. */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../../src/core/backend/tf.js';
 import { DataLoader } from '../../../src/core/data/data-loader.js';
@@ -14,8 +13,8 @@ import { runTrain } from '../../../src/cli/train/run.js';
 import type { TrainArgs } from '../../../src/cli/train/run.js';
 import { fit } from '../../../src/core/fit/fit.js';
 import type { EpochMetrics } from '../../../src/core/d2l/train.js';
+import { tempDir } from '../../helpers.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'softmax-ckpt-'));
 const base: TrainArgs = { impl: 'concise', epochs: 3, batchSize: 100, lr: 0.1, seed: 5, backend: 'cpu', limit: 1000 };
 
 async function train(args: Partial<TrainArgs>, signal?: AbortController) {
@@ -57,8 +56,8 @@ describe('DataLoader state', () => {
 
 describe('checkpoints of runTrain', () => {
   it('keeps the newest --keep; SIGTERM between epochs checkpoints and resumes exactly', async () => {
-    const ref = await train({ out: join(tmp(), 'ref') });
-    const ckpt = join(tmp(), 'ckpt');
+    const ref = await train({ out: join(tempDir(), 'ref') });
+    const ckpt = join(tempDir(), 'ckpt');
     const stopped = await train({ checkpointDir: ckpt, keep: 2 }, new AbortController()).then(
       () => undefined,
       (e: unknown) => e,
@@ -68,7 +67,7 @@ describe('checkpoints of runTrain', () => {
     expect((stopped as Error).message).toMatch(
       /^SIGTERM: stopped before epoch 2; checkpoint written to .*epoch-0001\. Resume with: softmax train --resume \S+ --impl concise --epochs 3 --batch-size 100 --lr 0.1 --seed 5 --backend cpu --dataset fashion-mnist --limit 1000$/,
     );
-    const out = join(tmp(), 'resumed');
+    const out = join(tempDir(), 'resumed');
     const resumed = await train({ resume: ckpt, keep: 2, out });
     expect(resumed.lines).toEqual(ref.lines);
     expect(weightsOf(out).equals(weightsOf(join(ref.result.modelDir ?? '', '..')))).toBe(true);
@@ -76,7 +75,7 @@ describe('checkpoints of runTrain', () => {
   });
 
   it('a write that fails mid-run is an OutputError and leaves the previous checkpoint intact', async () => {
-    const ckpt = join(tmp(), 'ckpt');
+    const ckpt = join(tempDir(), 'ckpt');
     await CheckpointStore.open(ckpt, 3);
     writeFileSync(join(ckpt, 'epoch-0002'), 'a file in the way'); // the epoch-2 checkpoint cannot be written
     const err = await train({ checkpointDir: ckpt }).then(
@@ -91,7 +90,7 @@ describe('checkpoints of runTrain', () => {
 
 describe('divergence', () => {
   it('stops within the epoch, naming epoch and batch; the last good checkpoint stays', async () => {
-    const store = await CheckpointStore.open(join(tmp(), 'ckpt'), 3);
+    const store = await CheckpointStore.open(join(tempDir(), 'ckpt'), 3);
     const net = new Sequential().add(new Dense(2, { inUnits: 2 }));
     net.initialize();
     const ds = { images: new Uint8Array(40), labels: new Uint8Array(20), count: 20, featureSize: 2 };

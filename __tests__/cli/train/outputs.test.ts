@@ -1,6 +1,5 @@
 /** `softmax train --out DIR` writes its run directory; --json prints one object per epoch; progress only on a TTY. */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { showProgress } from '../../../src/cli/train/command.js';
 import { FASHION_MNIST_CLASSES } from '../../../src/core/data/fashion-mnist.js';
@@ -11,6 +10,7 @@ import { runTrain } from '../../../src/cli/train/run.js';
 import type { TrainArgs } from '../../../src/cli/train/run.js';
 import { loadModel } from '../../../src/core/nn/model.js';
 import { pngSize, svgTexts } from '../../node/render/decode.js';
+import { tempDir } from '../../helpers.js';
 
 const base: TrainArgs = { impl: 'concise', epochs: 1, batchSize: 1000, lr: 0.1, seed: 0, backend: 'cpu' };
 
@@ -28,7 +28,7 @@ describe('the run directory', () => {
   it.each(['concise', 'scratch'] as const)(
     '%s: metrics.jsonl, run.json, curves and a model that evaluate can load',
     async (impl) => {
-      const out = join(mkdtempSync(join(tmpdir(), 'softmax-run-')), 'demo');
+      const out = join(tempDir(), 'demo');
       const { result, lines, notices } = await train({ impl, out, epochs: impl === 'concise' ? 2 : 1 });
       const epochs = impl === 'concise' ? 2 : 1;
       expect(lines).toHaveLength(2 + epochs); // header, epoch lines, examples/sec: the book's output is unchanged
@@ -98,7 +98,7 @@ describe('RunDir curves, drawn in the background', () => {
   });
 
   it('onEpochEnd returns before the drawing is done; settle waits until the curves show every epoch', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'softmax-run-'));
+    const dir = tempDir();
     const run = await RunDir.create(dir, { title: 't', epochs: 3 });
     for (const n of [1, 2, 3]) await run.onEpochEnd(epoch(n)); // back to back: drawings coalesce
     expect(readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
@@ -109,7 +109,7 @@ describe('RunDir curves, drawn in the background', () => {
   });
 
   it('a drawing that cannot be written fails settle and the next epoch with OutputError', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'softmax-run-'));
+    const dir = tempDir();
     const run = await RunDir.create(dir, { title: 't', epochs: 2 });
     mkdirSync(join(dir, 'curves.svg')); // a directory where the file goes: the rename fails
     await run.onEpochEnd(epoch(1));

@@ -5,10 +5,10 @@
  * as an uninterrupted run. Also: divergence, a damaged newest checkpoint, an unwritable directory.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readCheckpoint } from '../../../src/node/checkpoint-store.js';
+import { tempDir } from '../../helpers.js';
 
 const CLI = join(resolve(__dirname, '../../..'), 'dist/cli/main.js');
 const BASE = [
@@ -26,7 +26,6 @@ const BASE = [
   'silent',
   '--quiet',
 ];
-const tmp = () => mkdtempSync(join(tmpdir(), 'softmax-resume-'));
 
 interface Exit {
   code: number | null;
@@ -87,7 +86,7 @@ async function expectIntact(dir: string): Promise<string[]> {
 let reference: { lines: string[]; params: Float32Array };
 beforeAll(async () => {
   expect(existsSync(CLI)).toBe(true); // npm test builds dist/ first
-  const out = join(tmp(), 'run');
+  const out = join(tempDir(), 'run');
   const r = await train([...BASE, '--out', out]);
   expect(r.code).toBe(0);
   reference = { lines: epochLines(r.stdout), params: weights(out) };
@@ -96,7 +95,7 @@ beforeAll(async () => {
 
 describe('kill, interrupt and resume', () => {
   it('SIGKILL at a random batch after epoch 1, then --resume: same epoch lines, same parameters', async () => {
-    const root = tmp();
+    const root = tempDir();
     const ckpt = join(root, 'ckpt');
     const killed = await train([...BASE, '--checkpoint-dir', ckpt, '--out', join(root, 'a')], {
       after: 'epoch 1,',
@@ -121,7 +120,7 @@ describe('kill, interrupt and resume', () => {
   ] as const)(
     '%s mid-epoch: checkpoint at the last batch, exit %i, and the printed resume command continues exactly',
     async (signal, exitCode) => {
-      const root = tmp();
+      const root = tempDir();
       const ckpt = join(root, 'ckpt');
       const stopped = await train([...BASE, '--checkpoint-dir', ckpt, '--out', join(root, 'a')], {
         after: 'epoch 1,',
@@ -146,8 +145,8 @@ describe('kill, interrupt and resume', () => {
   );
 
   it('a second SIGINT ends the process at once; every checkpoint left is intact', async () => {
-    const ckpt = join(tmp(), 'ckpt');
-    const r = await train([...BASE, '--checkpoint-dir', ckpt, '--out', join(tmp(), 'a')], {
+    const ckpt = join(tempDir(), 'ckpt');
+    const r = await train([...BASE, '--checkpoint-dir', ckpt, '--out', join(tempDir(), 'a')], {
       after: 'epoch 1,',
       signals: ['SIGINT', 'SIGINT'],
       maxDelayMs: 300,
@@ -157,7 +156,7 @@ describe('kill, interrupt and resume', () => {
   });
 
   it('a damaged newest checkpoint is reported in one line and the previous one used', async () => {
-    const root = tmp();
+    const root = tempDir();
     const ckpt = join(root, 'ckpt');
     expect((await train([...BASE, '--checkpoint-dir', ckpt, '--out', join(root, 'a')])).code).toBe(0);
     const bin = join(ckpt, 'epoch-0003', 'weights.bin');
@@ -178,7 +177,7 @@ describe('kill, interrupt and resume', () => {
   });
 
   it('a checkpoint of another run is refused with the differing options (exit 11)', async () => {
-    const root = tmp();
+    const root = tempDir();
     const ckpt = join(root, 'ckpt');
     expect((await train([...BASE, '--epochs', '1', '--checkpoint-dir', ckpt, '--out', join(root, 'a')])).code).toBe(0);
     const r = await train([...BASE, '--lr', '0.5', '--resume', ckpt, '--out', join(root, 'b')]);
@@ -190,8 +189,8 @@ describe('kill, interrupt and resume', () => {
 
 describe('divergence and output safety', () => {
   it('--lr 1e38 diverges: message names epoch and batch, suggests a smaller lr, exit 5', async () => {
-    const ckpt = join(tmp(), 'ckpt');
-    const r = await train([...BASE, '--lr', '1e38', '--checkpoint-dir', ckpt, '--out', join(tmp(), 'a')]);
+    const ckpt = join(tempDir(), 'ckpt');
+    const r = await train([...BASE, '--lr', '1e38', '--checkpoint-dir', ckpt, '--out', join(tempDir(), 'a')]);
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(
       /Training diverged in epoch 1, batch 2: the mean loss of the batch is (NaN|Infinity)\. Use a smaller learning rate \(--lr\)\./,
@@ -200,7 +199,7 @@ describe('divergence and output safety', () => {
   });
 
   it('an unwritable checkpoint directory fails before training (exit 10)', async () => {
-    const root = tmp();
+    const root = tempDir();
     writeFileSync(join(root, 'file'), 'in the way');
     const r = await train([...BASE, '--checkpoint-dir', join(root, 'file', 'ckpt'), '--out', join(root, 'a')]);
     expect(r.code).toBe(10);

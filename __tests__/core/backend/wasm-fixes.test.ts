@@ -5,13 +5,11 @@
  */
 import { initBackend } from '../../../src/core/backend/registry.js';
 import { tf } from '../../../src/core/backend/tf.js';
+import { seededRandom } from '../../helpers.js';
 
-let seed = 3;
+const random = seededRandom(3);
 const rand = (shape: number[]): Float32Array =>
-  Float32Array.from(
-    { length: shape.reduce((a, b) => a * b, 1) },
-    () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5,
-  );
+  Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() - 0.5);
 
 afterAll(async () => {
   await initBackend('cpu');

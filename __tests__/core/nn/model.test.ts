@@ -1,6 +1,4 @@
 /** net.saveParameters / loadParameters, loadModel, and Trainer.saveStates / loadStates on a slice of the real data. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '../../../src/core/backend/tf.js';
 import { DataLoader } from '../../../src/core/data/data-loader.js';
@@ -17,6 +15,7 @@ import { Normal } from '../../../src/core/nn/init.js';
 import { Sequential } from '../../../src/core/nn/sequential.js';
 import { seed } from '../../../src/core/random.js';
 import { Trainer } from '../../../src/core/trainer/trainer.js';
+import { tempDir } from '../../helpers.js';
 
 const REPO_DATA = join(__dirname, '../../../datasets/fashion-mnist');
 
@@ -26,7 +25,6 @@ const slice = (d: ArrayDataset, count: number): ArrayDataset => ({
   count,
   featureSize: 784,
 });
-const tmp = () => mkdtempSync(join(tmpdir(), 'softmax-model-'));
 
 let train: ArrayDataset;
 let test: ArrayDataset;
@@ -54,7 +52,7 @@ describe('saved models', () => {
     const { net, trainer } = trained();
     const before = accuracyOf(net);
     expect(before.accuracy).toBeGreaterThan(0.6);
-    const dir = join(tmp(), 'model');
+    const dir = join(tempDir(), 'model');
     await net.saveParameters(dir, {
       classes: FASHION_MNIST_CLASSES,
       dataset: 'fashion-mnist',
@@ -79,7 +77,7 @@ describe('saved models', () => {
 
   it('another architecture is ModelMismatchError (8) naming every key and shape, and changes nothing', async () => {
     const { net, trainer } = trained();
-    const dir = join(tmp(), 'model');
+    const dir = join(tempDir(), 'model');
     await net.saveParameters(dir);
     const other = new Sequential().add(new Dense(5, { inUnits: 784 }), new Dense(10, { useBias: false }));
     other.initialize();
@@ -95,14 +93,14 @@ describe('saved models', () => {
   });
 
   it('loadModel of a directory that is not a model is ModelFormatError (7)', async () => {
-    const err = await loadModel(tmp()).catch((e: unknown) => e);
+    const err = await loadModel(tempDir()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelFormatError);
     expect((err as Error).message).toMatch(/model\.json: no such model manifest/);
   });
 
   it('Trainer.saveStates / loadStates restore momentum, so the next step is identical', async () => {
     const a = trained('sgd');
-    const dir = join(tmp(), 'trainer');
+    const dir = join(tempDir(), 'trainer');
     await a.trainer.saveStates(dir);
     await a.net.saveParameters(join(dir, '..', 'model'));
     const b = new Sequential().add(new Dense(10));

@@ -6,6 +6,7 @@
 import { initBackend } from '../../../src/core/backend/registry.js';
 import { tf } from '../../../src/core/backend/tf.js';
 import { loadNative } from '../../../src/node/backend/native.js';
+import { seededRandom } from '../../helpers.js';
 
 let available = true;
 try {
@@ -17,13 +18,10 @@ try {
 }
 
 type Arrays = { shape: number[]; data: Float32Array };
-let seed = 1;
+const random = seededRandom(1);
 function rand(shape: number[]): Arrays {
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < data.length; i++) {
-    seed = (seed * 16807) % 2147483647;
-    data[i] = (seed / 2147483647) * 2 - 1;
-  }
+  for (let i = 0; i < data.length; i++) data[i] = random() * 2 - 1;
   return { shape, data };
 }
 

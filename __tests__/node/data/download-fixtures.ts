@@ -4,11 +4,9 @@
  * each test scripts, request by request. Nothing reaches the internet.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { DatasetInfo, IdxFileInfo } from '../../../src/core/data/datasets.js';
 import { encodeIdx } from '../../../src/core/data/idx.js';
@@ -160,16 +158,6 @@ export async function startServer(routes: Record<string, Handler | Handler[]>): 
 export function serveAll(fake: FakeDataset, prefix = '/'): Record<string, Handler> {
   return Object.fromEntries(Object.entries(fake.served).map(([name, body]) => [`${prefix}${name}`, serve(body)]));
 }
-
-const made: string[] = [];
-/** A fresh temporary directory, removed after all tests of the file. */
-export async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'softmax-dl-'));
-  made.push(dir);
-  return dir;
-}
-export const removeTempDirs = (): Promise<void[]> =>
-  Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
 
 /** The names in `dir`, sorted. */
 export const listing = async (dir: string): Promise<string[]> => (await readdir(dir).catch(() => [])).sort();

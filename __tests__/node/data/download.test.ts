@@ -17,14 +17,13 @@ import {
   fakeDataset,
   listing,
   redirect,
-  removeTempDirs,
   serve,
   serveAll,
   startServer,
   stall,
   status,
-  tempDir,
 } from './download-fixtures.js';
+import { tempDir } from '../../helpers.js';
 
 const fake = fakeDataset();
 const NAMES = allFiles(fake.info)
@@ -40,7 +39,6 @@ async function server(routes: Parameters<typeof startServer>[0]): Promise<TestSe
   return s;
 }
 afterEach(async () => void (await Promise.all(servers.splice(0).map((s) => s.close()))));
-afterAll(removeTempDirs);
 
 function download(dir: string, mirrors: string[], extra: Partial<DownloadOptions> = {}, data: FakeDataset = fake) {
   return downloadDataset(data.info, { ...FAST, dir, mirrors, ...extra });
@@ -57,7 +55,7 @@ async function expectVerified(dir: string, data: FakeDataset = fake): Promise<vo
 describe('downloadDataset', () => {
   test('success: fetches, verifies and renames all four files; a second run finds them present', async () => {
     const s = await server(serveAll(fake));
-    const dir = path.join(await tempDir(), 'new', 'sub');
+    const dir = path.join(tempDir(), 'new', 'sub');
     const first = await download(dir, [s.url]);
     expect(first.map((r) => r.status)).toEqual(['downloaded', 'downloaded', 'downloaded', 'downloaded']);
     expect(first[0]?.url).toBe(`${s.url}${IMAGES}`);
@@ -73,10 +71,10 @@ describe('downloadDataset', () => {
       ...serveAll(md5, '/good/'),
       ...serveAll(fakeDataset({ digest: 'md5', fill: 3 }), '/bad/'),
     });
-    const dir = await tempDir();
+    const dir = tempDir();
     await download(dir, [`${s.url}good/`], {}, md5);
     await expectVerified(dir, md5);
-    const other = await tempDir();
+    const other = tempDir();
     const failed = download(other, [`${s.url}bad/`], {}, md5);
     await expect(failed).rejects.toThrow(/md5 of the \.gz archive is [0-9a-f]{32}, expected [0-9a-f]{32}/);
     expect(await listing(other)).toEqual([]);
@@ -84,7 +82,7 @@ describe('downloadDataset', () => {
 
   test('404 on the first mirror, then success on the second (a 404 is not retried)', async () => {
     const s = await server(serveAll(fake, '/b/'));
-    const dir = await tempDir();
+    const dir = tempDir();
     const reports = await download(dir, [`${s.url}a/`, `${s.url}b/`]);
     expect(reports.every((r) => r.url?.startsWith(`${s.url}b/`))).toBe(true);
     expect(s.requests.filter((r) => r.path.startsWith('/a/'))).toHaveLength(4);
@@ -93,7 +91,7 @@ describe('downloadDataset', () => {
 
   test('500, then success when the same mirror is retried', async () => {
     const s = await server({ ...serveAll(fake), [`/${IMAGES}`]: [status(500), status(503), serve(body(IMAGES))] });
-    const dir = await tempDir();
+    const dir = tempDir();
     await download(dir, [s.url]);
     expect(s.requests.filter((r) => r.path === `/${IMAGES}`)).toHaveLength(3);
     await expectVerified(dir);
@@ -102,7 +100,7 @@ describe('downloadDataset', () => {
   test('connection reset mid-body: the retry resumes with Range and completes', async () => {
     const b = body(IMAGES);
     const s = await server({ ...serveAll(fake), [`/${IMAGES}`]: [cut(b, 100, 'reset'), serve(b)] });
-    const dir = await tempDir();
+    const dir = tempDir();
     await download(dir, [s.url]);
     expect(s.requests.filter((r) => r.path === `/${IMAGES}`).map((r) => r.range)).toEqual([undefined, 'bytes=100-']);
     await expectVerified(dir);
@@ -111,7 +109,7 @@ describe('downloadDataset', () => {
   test('truncated body (Content-Length longer than sent): reported, then resumed', async () => {
     const b = body(IMAGES);
     const s = await server({ ...serveAll(fake), [`/${IMAGES}`]: cut(b, 64, 'end') });
-    const dir = await tempDir();
+    const dir = tempDir();
     const failed = download(dir, [s.url], { retryDelaysMs: [] });
     await expect(failed).rejects.toThrow(new RegExp(`${IMAGES} \\(connection lost after 64 of ${b.length} bytes`));
     // Nothing unverified under a real name; the prefix is kept for the next run.
@@ -121,7 +119,7 @@ describe('downloadDataset', () => {
 
   test('a partial left by a failed run is resumed with Range (206) by the next run, then removed', async () => {
     const b = body(IMAGES);
-    const dir = await tempDir();
+    const dir = tempDir();
     await writeFile(path.join(dir, `${IMAGES}.part`), b.subarray(0, 50));
     const s = await server(serveAll(fake));
     await download(dir, [s.url]);
@@ -131,13 +129,13 @@ describe('downloadDataset', () => {
 
   test('a server that ignores Range (200) replaces the partial; a foreign partial is fetched whole again', async () => {
     const b = body(IMAGES);
-    const dir = await tempDir();
+    const dir = tempDir();
     await writeFile(path.join(dir, `${IMAGES}.part`), b.subarray(0, 50));
     const s = await server({ ...serveAll(fake), [`/${IMAGES}`]: serve(b, { ignoreRange: true }) });
     await download(dir, [s.url]);
     await expectVerified(dir);
 
-    const other = await tempDir();
+    const other = tempDir();
     await writeFile(path.join(other, `${IMAGES}.part`), Buffer.alloc(50, 1)); // not a prefix of this file
     await download(other, [s.url]);
     expect(s.requests.filter((r) => r.path === `/${IMAGES}`).map((r) => r.range)).toEqual([
@@ -151,7 +149,7 @@ describe('downloadDataset', () => {
   test('wrong content: ChecksumError details, bad download removed, an earlier good file untouched', async () => {
     const wrong = fakeDataset({ fill: 3 });
     const s = await server(serveAll(wrong));
-    const dir = await tempDir();
+    const dir = tempDir();
     const failed = download(dir, [s.url]);
     await expect(failed).rejects.toThrow(DownloadError);
     const { sha256 } = fake.info.files.train.images;
@@ -160,7 +158,7 @@ describe('downloadDataset', () => {
     );
     expect(await listing(dir)).toEqual([]);
 
-    const good = await tempDir();
+    const good = tempDir();
     await download(good, [(await server(serveAll(fake))).url]);
     const before = await readFile(path.join(good, IMAGES));
     await expect(download(good, [s.url], { force: true })).rejects.toThrow(DownloadError);
@@ -171,7 +169,7 @@ describe('downloadDataset', () => {
   test('stalled connection: the idle timeout ends it; a retry resumes and succeeds', async () => {
     const b = body(IMAGES);
     const s = await server({ ...serveAll(fake), [`/${IMAGES}`]: [stall(b, 80), stall(b, 0), serve(b)] });
-    const dir = await tempDir();
+    const dir = tempDir();
     const failed = download(dir, [s.url], { idleTimeoutMs: 150, retryDelaysMs: [] });
     await expect(failed).rejects.toThrow(/\(stalled: no data for 150 ms\)/);
     expect(await listing(dir)).toEqual([`${IMAGES}.part`]);
@@ -194,7 +192,7 @@ describe('downloadDataset', () => {
       '/loop/b': redirect('/loop/a'),
     });
     // The first mirror redirects the images file to the second and 404s the rest, which then come from it.
-    const dir = await tempDir();
+    const dir = tempDir();
     const reports = await downloadDataset(fake.info, { ...FAST, dir, mirrors: [s.url, `${s.url}real/`] });
     expect(reports[0]?.url).toBe(`${s.url}real/${IMAGES}`);
     await expectVerified(dir);
@@ -207,7 +205,7 @@ describe('downloadDataset', () => {
         files: { ...fake.info.files, train: { ...train, images: { ...train.images, file: 'a' } } },
       },
     };
-    const other = await tempDir();
+    const other = tempDir();
     const failed = download(other, [`${s.url}loop/`], {}, looping);
     await expect(failed).rejects.toThrow(
       /loop\/a \(more than 5 redirects \(the last to .*\/loop\/[ab]\): a redirect loop\?\)/,
@@ -218,7 +216,7 @@ describe('downloadDataset', () => {
 
   test('two concurrent downloads into one directory both end with verified files', async () => {
     const s = await server(serveAll(fake));
-    const dir = await tempDir();
+    const dir = tempDir();
     const [a, b] = await Promise.all([download(dir, [s.url]), download(dir, [s.url])]);
     expect(a).toHaveLength(4);
     expect(b).toHaveLength(4);
@@ -227,7 +225,7 @@ describe('downloadDataset', () => {
 
   test('an unwritable directory is reported before any download starts', async () => {
     const s = await server(serveAll(fake));
-    const file = path.join(await tempDir(), 'a-file');
+    const file = path.join(tempDir(), 'a-file');
     await writeFile(file, 'not a directory');
     const failed = download(path.join(file, 'data'), [s.url]);
     await expect(failed).rejects.toThrow(DownloadError);
@@ -243,7 +241,7 @@ describe('downloadDataset', () => {
       [`/b/${IMAGES}`]: status(500),
       [`/c/${IMAGES}`]: serve(fakeDataset({ fill: 3 }).served[IMAGES]!),
     });
-    const dir = await tempDir();
+    const dir = tempDir();
     const failed = download(dir, [`${s.url}a/`, `${s.url}b/`, deadUrl, `${s.url}c/`]);
     const err: DownloadError = await failed.then(
       () => {

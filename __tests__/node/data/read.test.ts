@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ChecksumError, DataNotFoundError, IdxFormatError } from '../../../src/core/errors.js';
 import { FASHION_MNIST_FILES } from '../../../src/core/data/fashion-mnist.js';
 import { readFashionMnist } from '../../../src/node/data/read.js';
 import { encodeIdx } from '../../../src/core/data/idx.js';
+import { dirWith } from '../../helpers.js';
 
 const REAL_DIR = path.resolve(__dirname, '../../../datasets/fashion-mnist');
 
@@ -16,16 +15,6 @@ const fakeLabels = (n: number): Uint8Array =>
     [n],
     Uint8Array.from({ length: n }, (_, i) => i % 10),
   );
-
-const tempDirs: string[] = [];
-/** A temporary directory holding `files` (name → bytes). */
-async function dirWith(files: Record<string, Uint8Array>): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'softmax-data-'));
-  tempDirs.push(dir);
-  await Promise.all(Object.entries(files).map(([name, bytes]) => writeFile(path.join(dir, name), bytes)));
-  return dir;
-}
-afterAll(() => Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 describe('readFashionMnist on fake files', () => {
   test('a missing directory → DataNotFoundError saying where it looked and what to do', async () => {

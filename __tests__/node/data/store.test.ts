@@ -2,7 +2,7 @@
  * Where a data set is looked for (explicit dir, repo, cache, system copy, then a download), the mirror
  * list, and `loadFashionMnist` on top of it. Fake data sets and a 127.0.0.1 server; no internet.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadFashionMnist } from '../../../src/core/data/data-loader.js';
@@ -12,25 +12,16 @@ import { loadSplits, searchPath, userCacheDir } from '../../../src/node/data/sto
 import type { Location } from '../../../src/node/data/store.js';
 import { ConfigError, DataNotFoundError } from '../../../src/core/errors.js';
 import type { TestServer } from './download-fixtures.js';
-import { FAST, fakeDataset, listing, removeTempDirs, serveAll, startServer, tempDir } from './download-fixtures.js';
+import { FAST, fakeDataset, listing, serveAll, startServer } from './download-fixtures.js';
+import { dirWith, tempDir } from '../../helpers.js';
 
 const fake = fakeDataset();
 const NAMES = Object.keys(fake.served).sort();
 
 let server: TestServer;
 beforeAll(async () => void (server = await startServer(serveAll(fake))));
-afterAll(async () => {
-  await server.close();
-  await removeTempDirs();
-});
+afterAll(() => server.close());
 beforeEach(() => void server.requests.splice(0));
-
-/** A directory holding `files` (default: the fake data set's four files). */
-async function dirWith(files: Record<string, Uint8Array> = fake.served): Promise<string> {
-  const dir = await tempDir();
-  await Promise.all(Object.entries(files).map(([name, bytes]) => writeFile(path.join(dir, name), bytes)));
-  return dir;
-}
 
 const options = (extra: Parameters<typeof loadSplits>[1] = {}) => ({
   ...FAST,
@@ -42,7 +33,7 @@ const options = (extra: Parameters<typeof loadSplits>[1] = {}) => ({
 describe('loadSplits: the lookup order', () => {
   test('the first location with a verified copy wins; a corrupt copy and a missing one are skipped', async () => {
     const corrupt = await dirWith({ ...fake.served, [NAMES[0]!]: fakeDataset({ fill: 3 }).served[NAMES[0]!]! });
-    const good = await dirWith();
+    const good = await dirWith(fake.served);
     const locations: Location[] = [
       { kind: 'repo', dir: path.join(good, 'missing') },
       { kind: 'cache', dir: corrupt },
@@ -55,7 +46,7 @@ describe('loadSplits: the lookup order', () => {
   });
 
   test('nothing found: downloads into the cache directory and says so', async () => {
-    const cacheDir = path.join(await tempDir(), 'cache', 'fake');
+    const cacheDir = path.join(tempDir(), 'cache', 'fake');
     const { source, train } = await loadSplits(fake.info, options({ locations: [], cacheDir }));
     expect(source.kind).toBe('download');
     expect(source.dir).toBe(cacheDir);
@@ -65,15 +56,15 @@ describe('loadSplits: the lookup order', () => {
   });
 
   test('nothing found and download: false → DataNotFoundError naming every place looked', async () => {
-    const empty = await tempDir();
+    const empty = tempDir();
     const read = loadSplits(fake.info, options({ locations: [{ kind: 'cache', dir: empty }], download: false }));
     await expect(read).rejects.toThrow(DataNotFoundError);
     await expect(read).rejects.toThrow(new RegExp(`Fake-MNIST not found in ${empty} \\(missing\\)`));
   });
 
   test('an explicit directory is strict: missing files are an error, never another copy or a download', async () => {
-    const empty = await tempDir();
-    const elsewhere = await dirWith();
+    const empty = tempDir();
+    const elsewhere = await dirWith(fake.served);
     const read = loadSplits(fake.info, options({ root: empty, locations: [{ kind: 'repo', dir: elsewhere }] }));
     await expect(read).rejects.toThrow(DataNotFoundError);
     await expect(read).rejects.toThrow(new RegExp(`${empty} has neither`));
@@ -81,14 +72,14 @@ describe('loadSplits: the lookup order', () => {
   });
 
   test('an explicit directory with download: true is filled from the mirrors', async () => {
-    const root = await tempDir();
+    const root = tempDir();
     const { source } = await loadSplits(fake.info, options({ root, download: true }));
     expect(source).toMatchObject({ kind: 'download', dir: root });
     expect(await listing(root)).toEqual(NAMES);
   });
 
   test('SOFTMAX_DATA_DIR counts as an explicit directory', async () => {
-    const dir = await dirWith();
+    const dir = await dirWith(fake.served);
     const { source } = await loadSplits(fake.info, options({ env: { SOFTMAX_DATA_DIR: dir }, locations: [] }));
     expect(source).toEqual({ kind: 'data-dir', dir });
   });
@@ -133,7 +124,7 @@ describe('places and mirrors', () => {
 
 describe('loadFashionMnist with a data set table and the search', () => {
   test('finds or downloads the data set, reports the source, and batches it', async () => {
-    const cacheDir = path.join(await tempDir(), 'c');
+    const cacheDir = path.join(tempDir(), 'c');
     await mkdir(cacheDir);
     const first = await loadSplits(fake.info, options({ locations: [{ kind: 'cache', dir: cacheDir }], cacheDir }));
     expect(first.source.kind).toBe('download');
@@ -149,7 +140,7 @@ describe('loadFashionMnist with a data set table and the search', () => {
 
 describe('SOFTMAX_MIRROR', () => {
   test('replaces the table mirrors for the automatic download too, as for softmax download', async () => {
-    const cacheDir = await tempDir();
+    const cacheDir = tempDir();
     const { source } = await loadSplits(fake.info, {
       ...FAST,
       env: { SOFTMAX_MIRROR: server.url },

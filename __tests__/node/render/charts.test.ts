@@ -1,14 +1,12 @@
 /** Every picture decodes (PNG signature and IHDR size, SVG parses) and carries what it should. */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FASHION_MNIST_CLASSES } from '../../../src/core/data/fashion-mnist.js';
 import { OutputError } from '../../../src/core/errors.js';
 import { CURVE_SERIES } from '../../../src/core/viz/curves.js';
 import { plotConfusion, plotCurves, showFashionMnist } from '../../../src/node/render/charts.js';
 import { pngSize, svgTexts } from './decode.js';
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'softmax-viz-'));
+import { tempDir } from '../../helpers.js';
 
 const history = [
   { epoch: 1, loss: 0.79, trainAcc: 0.75, testAcc: 0.78 },
@@ -17,7 +15,7 @@ const history = [
 
 describe('charts', () => {
   it('curves: svg + png with title, axes and the three legend series', async () => {
-    const dir = tmp();
+    const dir = tempDir();
     const files = await plotCurves(history, join(dir, 'curves'), { title: 'my run', epochs: 5 });
     expect(files).toEqual({ svg: join(dir, 'curves.svg'), png: join(dir, 'curves.png') });
     const texts = svgTexts(files.svg!);
@@ -31,7 +29,7 @@ describe('charts', () => {
   it.each([2, 3, 7, 40])(
     'curves of a %p-epoch run label the epoch axis with whole, distinct epochs',
     async (epochs) => {
-      const dir = tmp();
+      const dir = tempDir();
       const files = await plotCurves(history, join(dir, 'curves'), { epochs, formats: undefined } as never);
       const texts = svgTexts(files.svg!);
       // The x axis comes first in the SVG: its labels, then its title 'epoch'.
@@ -45,7 +43,7 @@ describe('charts', () => {
   );
 
   it('confusion matrix: a heat map with every class name and the counts', async () => {
-    const dir = tmp();
+    const dir = tempDir();
     const m = FASHION_MNIST_CLASSES.map((_, t) => FASHION_MNIST_CLASSES.map((__, p) => (t === p ? 900 + t : t + p)));
     const files = await plotConfusion(m, FASHION_MNIST_CLASSES, join(dir, 'confusion.svg'));
     expect(files).toEqual({ svg: join(dir, 'confusion.svg') });
@@ -57,7 +55,7 @@ describe('charts', () => {
   });
 
   it('image grid: one image and caption per example, wrong ones marked', async () => {
-    const dir = tmp();
+    const dir = tempDir();
     const pixels = new Uint8Array(784).map((_, i) => i % 256);
     const images = [
       { pixels, caption: ['true: Bag', 'pred: Bag'] },
@@ -73,7 +71,7 @@ describe('charts', () => {
   });
 
   it('an output path that cannot be written is OutputError (10) and leaves nothing', async () => {
-    const dir = tmp();
+    const dir = tempDir();
     writeFileSync(join(dir, 'file'), 'x');
     const err = await plotCurves(history, join(dir, 'file', 'curves.png')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OutputError);

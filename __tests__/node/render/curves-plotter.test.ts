@@ -3,11 +3,11 @@
  * this thread; a failing worker hands its drawings back; an idle worker does not keep Node alive.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { OutputError } from '../../../src/core/errors.js';
 import { CurvesPlotter } from '../../../src/node/render/curves-plotter.js';
+import { tempDir } from '../../helpers.js';
 
 const dist = resolve(__dirname, '../../../dist');
 const script = join(dist, 'node/render/curves-worker.js');
@@ -21,11 +21,10 @@ const history = [1, 2, 3].map((epoch) => ({
   testAcc: 0.6 + epoch / 25,
 }));
 const options = { title: 'concise softmax regression', epochs: 3 };
-const fresh = () => mkdtempSync(join(tmpdir(), 'softmax-plotter-'));
 
 (built ? describe : describe.skip)('on the worker', () => {
   it('writes the same SVG and PNG as drawing on this thread', async () => {
-    const [a, b] = [fresh(), fresh()];
+    const [a, b] = [tempDir(), tempDir()];
     const onWorker = new CurvesPlotter(script);
     const onThread = new CurvesPlotter(null);
     const files = await onWorker.plot(history, join(a, 'curves'), options);
@@ -37,7 +36,7 @@ const fresh = () => mkdtempSync(join(tmpdir(), 'softmax-plotter-'));
   });
 
   it("a drawing that cannot be written comes back as the worker's OutputError", async () => {
-    const dir = fresh();
+    const dir = tempDir();
     mkdirSync(join(dir, 'curves.svg'));
     const plotter = new CurvesPlotter(script);
     const err = await plotter.plot(history, join(dir, 'curves'), options).catch((e: unknown) => e);
@@ -47,9 +46,11 @@ const fresh = () => mkdtempSync(join(tmpdir(), 'softmax-plotter-'));
   });
 
   it('an idle worker does not keep the process alive', () => {
-    const dir = fresh();
-    const code = `const { CurvesPlotter } = require(${JSON.stringify(join(dist, 'node/render/curves-plotter.js'))});
-      new CurvesPlotter().plot(${JSON.stringify(history)}, ${JSON.stringify(join(dir, 'curves'))}).then(() => console.log('drawn'));`;
+    const dir = tempDir();
+    const code =
+      `const { CurvesPlotter } = require(${JSON.stringify(join(dist, 'node/render/curves-plotter.js'))});\n` +
+      `      new CurvesPlotter().plot(${JSON.stringify(history)}, ${JSON.stringify(join(dir, 'curves'))})` +
+      `.then(() => console.log('drawn'));`;
     const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 30_000 });
     expect(r.signal).toBeNull(); // not killed by the timeout: it exited by itself once the drawing was back
     expect(r.stdout.trim()).toBe('drawn');
@@ -58,7 +59,7 @@ const fresh = () => mkdtempSync(join(tmpdir(), 'softmax-plotter-'));
 });
 
 it('a worker that fails to start hands its drawings to this thread', async () => {
-  const dir = fresh();
+  const dir = tempDir();
   const broken = join(dir, 'broken-worker.js');
   writeFileSync(broken, "throw new Error('this worker cannot start');\n");
   const plotter = new CurvesPlotter(broken);

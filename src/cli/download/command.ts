@@ -17,7 +17,8 @@ export const downloadOptions = {
     array: true,
     requiresArg: true,
     describe:
-      'Base URL to fetch the files from, tried in order; replaces the default mirrors (default: $SOFTMAX_MIRROR, comma-separated)',
+      'Base URL to fetch the files from, tried in order; replaces the default mirrors ' +
+      '(default: $SOFTMAX_MIRROR, comma-separated)',
   },
   force: { type: 'boolean', default: false, describe: 'Download even files that are present and verify' },
   'log-level': {

@@ -99,7 +99,8 @@ export async function runDownload(args: DownloadArgs, deps: DownloadDeps): Promi
   const fetched = files.filter((f) => f.status === 'downloaded').length;
   logger.info({ dataset: info.name, dir, files }, 'data set ready');
   print(
-    `${info.title} is ready in ${dir}: ${fetched} file${fetched === 1 ? '' : 's'} downloaded, ${files.length - fetched} already present, all verified`,
+    `${info.title} is ready in ${dir}: ${fetched} file${fetched === 1 ? '' : 's'} downloaded, ` +
+      `${files.length - fetched} already present, all verified`,
   );
   return files;
 }

@@ -1,4 +1,7 @@
-/** `softmax evaluate`, as a function: the saved model's figures on the test set. The CLI handler calls it; tests call it with fakes. */
+/**
+ * `softmax evaluate`, as a function: the saved model's figures on the test set. The CLI handler calls it;
+ * tests call it with fakes.
+ */
 import * as path from 'node:path';
 import { evaluate, formatEvaluation } from '../../core/d2l/evaluate-model.js';
 import { formatFixed } from '../../core/d2l/format.js';
@@ -24,7 +27,9 @@ export async function runEvaluate(
     for (const line of formatEvaluation(e)) print(line);
     const file = args.out ?? path.join(path.dirname(path.resolve(args.model)), 'confusion.png');
     const title = `Confusion matrix of ${args.model}`;
-    const subtitle = `test acc ${formatFixed(e.accuracy, 3)} on ${e.count.toLocaleString('en-US')} images; cells: counts, color: share of the true class`;
+    const subtitle =
+      `test acc ${formatFixed(e.accuracy, 3)} on ${e.count.toLocaleString('en-US')} images; ` +
+      'cells: counts, color: share of the true class';
     await plotConfusion(e.confusion, loaded.classes, file, { title, subtitle });
     print(`confusion matrix picture: ${file}`);
     deps.logger.info({ loss: e.loss, accuracy: e.accuracy, perClass: e.perClass, file }, 'evaluated');

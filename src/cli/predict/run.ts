@@ -1,4 +1,7 @@
-/** `softmax predict`, as a function: the predict_ch3 grid, or the top classes of your own images. The CLI handler calls it; tests call it with fakes. */
+/**
+ * `softmax predict`, as a function: the predict_ch3 grid, or the top classes of your own images. The CLI
+ * handler calls it; tests call it with fakes.
+ */
 import * as path from 'node:path';
 import { predictCh3, predictProbabilities, topK } from '../../core/d2l/predict.js';
 import type { ArrayDataset } from '../../core/data/dataset.js';

@@ -86,18 +86,21 @@ export class CheckpointSession implements Callback {
     if (problems.length > 0) {
       throw new CheckpointError(
         ckpt.dir,
-        `was written by an incompatible run (${problems.join('; ')}). Resume with the same options, or start afresh without --resume`,
+        `was written by an incompatible run (${problems.join('; ')}). ` +
+          'Resume with the same options, or start afresh without --resume',
       );
     }
     if (ckpt.meta.epoch >= opts.epochs) {
       throw new CheckpointError(
         ckpt.dir,
-        `already holds ${ckpt.meta.epoch} epochs; ask for more (--epochs ${ckpt.meta.epoch + 1} or more) to train further`,
+        `already holds ${ckpt.meta.epoch} epochs; ` +
+          `ask for more (--epochs ${ckpt.meta.epoch + 1} or more) to train further`,
       );
     }
     if (ckpt.meta.run.backend !== run.backend) {
       notice(
-        `checkpoint ${ckpt.dir} was written on ${ckpt.meta.run.backend}, this run uses ${run.backend}: the numbers will not match an uninterrupted run exactly`,
+        `checkpoint ${ckpt.dir} was written on ${ckpt.meta.run.backend}, this run uses ${run.backend}: ` +
+          'the numbers will not match an uninterrupted run exactly',
       );
     }
     session.resumed = ckpt;
@@ -109,7 +112,10 @@ export class CheckpointSession implements Callback {
     return this.resumed?.dir;
   }
 
-  /** Loads the resumed checkpoint into `t` (parameters, optimizer, loader); returns where to start. Call once, before `fit`. */
+  /**
+   * Loads the resumed checkpoint into `t` (parameters, optimizer, loader); returns where to start. Call once,
+   * before `fit`.
+   */
   restore(t: Trainable): StartAt {
     this.trainable = t;
     const ckpt = this.resumed;

@@ -69,7 +69,8 @@ export const trainOptions = {
     type: 'string',
     requiresArg: true,
     describe:
-      'Write a checkpoint (parameters, optimizer, data order, metrics) after every epoch and on Ctrl+C into this directory',
+      'Write a checkpoint (parameters, optimizer, data order, metrics) after every epoch and on Ctrl+C ' +
+      'into this directory',
   },
   keep: {
     requiresArg: true,

@@ -24,7 +24,8 @@ export class EpochProgress implements Callback {
   constructor(private readonly options: ProgressOptions) {
     this.bar = new SingleBar({
       format:
-        'epoch {epoch}/{epochs} [{bar}] {value}/{total} batches | {speed} ex/s | loss {loss}, train acc {acc} | ETA {eta_formatted}',
+        'epoch {epoch}/{epochs} [{bar}] {value}/{total} batches | {speed} ex/s | ' +
+        'loss {loss}, train acc {acc} | ETA {eta_formatted}',
       barsize: 24,
       hideCursor: true,
       clearOnComplete: true,

@@ -81,7 +81,10 @@ export class RunDir implements Callback {
     this.plot();
   }
 
-  /** Waits until the curves show every epoch recorded, then stops the drawing worker; throws a failed drawing's error. */
+  /**
+   * Waits until the curves show every epoch recorded, then stops the drawing worker; throws a failed drawing's
+   * error.
+   */
   async settle(): Promise<void> {
     while (this.plotting !== null) await this.plotting;
     await this.plotter.close();

@@ -36,7 +36,10 @@ export interface TrainArgs {
   /** `fashion-mnist` (default) or `mnist`. */
   dataset?: DatasetName;
   checkLeaks?: boolean;
-  /** Run directory for metrics.jsonl, curves, run.json and the model; undefined writes none (the CLI defaults to runs/<timestamp>). */
+  /**
+   * Run directory for metrics.jsonl, curves, run.json and the model; undefined writes none (the CLI defaults to
+   * runs/<timestamp>).
+   */
   out?: string | undefined;
   /** Print one JSON object per epoch on stdout instead of the book's lines. */
   json?: boolean | undefined;
@@ -143,8 +146,8 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
         });
   if (runDir !== undefined) notice(`run directory: ${runDir.dir} (metrics.jsonl, curves.svg/.png, run.json, model/)`);
   (args.json ? notice : print)(
-    `training ${args.impl} softmax regression on ${backend.name}: ${args.epochs} epoch${args.epochs === 1 ? '' : 's'}, ` +
-      `batch size ${args.batchSize}, lr ${args.lr}, seed ${seed}`,
+    `training ${args.impl} softmax regression on ${backend.name}: ` +
+      `${args.epochs} epoch${args.epochs === 1 ? '' : 's'}, batch size ${args.batchSize}, lr ${args.lr}, seed ${seed}`,
   );
   logger.info({ ...args, seed, backend: backend.name, dataDir: source.dir }, 'training started');
 

@@ -32,7 +32,8 @@ export function accuracy(yHat: tf.Tensor, y: tf.Tensor): number {
 
 function countCorrect(yHat: tf.Tensor, y: tf.Tensor): number {
   const scores = yHat.dataSync() as Float32Array;
-  const labels = y.dtype === 'int32' ? (y.dataSync() as Int32Array) : Int32Array.from(y.dataSync() as Float32Array); // cast: truncation
+  // Float labels convert as a cast does: by truncation.
+  const labels = y.dtype === 'int32' ? (y.dataSync() as Int32Array) : Int32Array.from(y.dataSync() as Float32Array);
   const classes = yHat.shape[1] ?? 0;
   let correct = 0;
   for (let i = 0; i < labels.length; i++) {

@@ -168,7 +168,10 @@ export function headOf(d: ArrayDataset, limit: number | undefined): ArrayDataset
   return { ...d, count, images: d.images.subarray(0, count * d.featureSize), labels: d.labels.subarray(0, count) };
 }
 
-/** `[trainIter, testIter]` of splits already read: the training set shuffled (unless `shuffle: false`), both keeping a short last batch. */
+/**
+ * `[trainIter, testIter]` of splits already read: the training set shuffled (unless `shuffle: false`), both
+ * keeping a short last batch.
+ */
 export function loadersOf(
   splits: Pick<LoadedSplits, 'train' | 'test'>,
   batchSize: number,

@@ -1,4 +1,7 @@
-/** Data (Gluon's `gluon.data`): data sets held as uint8 arrays, samplers, minibatch loading, Fashion-MNIST and MNIST. */
+/**
+ * Data (Gluon's `gluon.data`): data sets held as uint8 arrays, samplers, minibatch loading, Fashion-MNIST and
+ * MNIST.
+ */
 export { DataLoader, loadFashionMnist, loadersOf } from './data-loader.js';
 export type { Batch, DataLoaderOptions, LoadFashionMnistOptions, LoaderState } from './data-loader.js';
 export type { ArrayDataset } from './dataset.js';

@@ -103,7 +103,8 @@ function checkHeader(manifest: Json, file: string, kind: string): BundleHeader {
   if (manifest['format'] !== 'softmax') fail(`not a softmax ${kind} manifest (no "format": "softmax")`);
   if (manifest['formatVersion'] !== FORMAT_VERSION) {
     fail(
-      `format version ${String(manifest['formatVersion'])} is not supported (this softmax reads version ${FORMAT_VERSION})`,
+      `format version ${String(manifest['formatVersion'])} is not supported ` +
+        `(this softmax reads version ${FORMAT_VERSION})`,
     );
   }
   if (manifest['kind'] !== kind) fail(`holds ${String(manifest['kind'])}, expected ${kind}`);
@@ -163,7 +164,8 @@ export function decodeWeights(
   if (bin.length !== header.weights.byteLength) {
     throw new ModelFormatError(
       binFile,
-      `holds ${bin.length} bytes, the manifest says ${header.weights.byteLength}: the file is truncated or from another save`,
+      `holds ${bin.length} bytes, the manifest says ${header.weights.byteLength}: ` +
+        'the file is truncated or from another save',
     );
   }
   const actual = sha256(bin);

@@ -125,7 +125,8 @@ export function setParameters(
       problems.push(`'${key}' (shape [${p.shape.map((d) => (d === 0 ? '?' : d))}]) is not in the file`);
     else if (saved.shape.length !== p.shape.length || p.shape.some((d, i) => d !== 0 && d !== saved.shape[i])) {
       problems.push(
-        `'${key}' has shape [${saved.shape}] in the file but [${p.shape.map((d) => (d === 0 ? '?' : d))}] in the network`,
+        `'${key}' has shape [${saved.shape}] in the file ` +
+          `but [${p.shape.map((d) => (d === 0 ? '?' : d))}] in the network`,
       );
     }
   }

@@ -39,7 +39,10 @@ export interface DownloadOptions extends Pick<FetchOptions, 'connectTimeoutMs' |
   retryDelaysMs?: readonly number[];
   logger?: Logger;
   progress?: ProgressSink;
-  /** Given each file's verified, decompressed content as it is settled (present or downloaded), so a caller need not read it again. */
+  /**
+   * Given each file's verified, decompressed content as it is settled (present or downloaded), so a caller need
+   * not read it again.
+   */
   onContent?: (info: IdxFileInfo, file: string, bytes: Uint8Array) => void;
 }
 
@@ -90,7 +93,8 @@ export async function assertWritable(dir: string): Promise<void> {
   } catch (err) {
     throw new DownloadError(
       `Cannot write to ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}), so nothing was ` +
-        'downloaded. Choose a writable directory (--dir, --data-dir, SOFTMAX_DATA_DIR or $XDG_CACHE_HOME) or fix its permissions.',
+        'downloaded. Choose a writable directory (--dir, --data-dir, SOFTMAX_DATA_DIR or $XDG_CACHE_HOME) ' +
+        'or fix its permissions.',
       dir,
       [],
       { cause: err },
@@ -111,7 +115,10 @@ async function claimPartial(target: string, temp: string): Promise<boolean> {
   }
 }
 
-/** The decompressed content of `file`; throws `ChecksumError`/`IdxFormatError` unless it is the official content of `info`. */
+/**
+ * The decompressed content of `file`; throws `ChecksumError`/`IdxFormatError` unless it is the official content
+ * of `info`.
+ */
 async function verifyDownload(file: string, info: IdxFileInfo, name: string): Promise<Uint8Array> {
   const stored = await readFile(file);
   const content = gunzipIfCompressed(stored, name);
@@ -155,7 +162,11 @@ async function downloadFile(
           progress?.stop();
           if (err instanceof ChecksumError || err instanceof IdxFormatError) {
             await rm(temp, { force: true });
-            const reason = `bad content: ${err instanceof ChecksumError ? `${err.algorithm} is ${err.actual}, expected ${err.expected}` : err.problem}`;
+            const detail =
+              err instanceof ChecksumError
+                ? `${err.algorithm} is ${err.actual}, expected ${err.expected}`
+                : err.problem;
+            const reason = `bad content: ${detail}`;
             logger.warn({ url, reason }, 'downloaded file failed verification; removed');
             // A prefix from an earlier run may have come from another mirror: fetch this one whole once.
             if (resumedFromEarlierRun) {

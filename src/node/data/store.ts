@@ -18,7 +18,10 @@ import { downloadDataset, mirrorsFrom } from './download.js';
 import type { DownloadOptions, FileReport } from './download.js';
 import { readFashionMnist } from './read.js';
 
-/** Where a data set was found: `data-dir` (explicit), `repo`, `cache`, `system`, or `download` (into the cache or `data-dir`). */
+/**
+ * Where a data set was found: `data-dir` (explicit), `repo`, `cache`, `system`, or `download` (into the cache
+ * or `data-dir`).
+ */
 export interface DataSource {
   kind: 'data-dir' | 'repo' | 'cache' | 'system' | 'download';
   dir: string;

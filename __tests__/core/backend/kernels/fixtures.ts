@@ -1,6 +1,8 @@
 /** Awkward inputs for the kernel tests: every special float mixed in, labels partly out of range. */
-let seed = 11;
-export const random = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+import { seededRandom } from '../../../helpers.js';
+
+/** The fixtures' one generator: each test file (its own module registry) starts it afresh. */
+export const random = seededRandom(11);
 
 /** Scores with every awkward kind mixed in, and labels partly out of range. */
 export function awkward(rows: number, classes: number): { z: Float32Array; labels: Int32Array } {

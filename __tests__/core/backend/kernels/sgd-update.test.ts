@@ -8,9 +8,9 @@ import { tf } from '../../../../src/core/backend/tf.js';
 import { SGD_UPDATE } from '../../../../src/core/backend/kernels/sgd-update.js';
 import { sgdUpdate } from '../../../../src/core/trainer/sgd.js';
 import { describeOn, withoutKernels } from '../../../backends.js';
+import { seededRandom } from '../../../helpers.js';
 
-let seed = 5;
-const random = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+const random = seededRandom(5);
 const specials = [0, -0, 1e-45, -3e38, 3e38, Infinity, -Infinity, NaN];
 const values = (n: number): Float32Array =>
   Float32Array.from({ length: n }, () =>

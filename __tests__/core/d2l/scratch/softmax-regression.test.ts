@@ -25,6 +25,7 @@ import {
   gradOf,
   numericGrad,
   rows,
+  seededRandom,
   softmaxCE64,
   transpose,
   uniformData,
@@ -231,11 +232,11 @@ describe('accuracy', () => {
 
   it('counts as argMax/equal/sum do: ties go to the first maximum, NaN never wins, float labels truncate', () => {
     // Integers in [0, 4) make ties common; a few NaN; labels as int32 and as floats.
-    let seed = 7;
-    const next = () => (seed = (seed * 48271) % 2147483647);
+    const random = seededRandom(7);
+    const int = (n: number) => Math.floor(random() * n); // an integer in [0, n)
     const [batch, classes] = [64, 5];
-    const scores = Array.from({ length: batch * classes }, () => (next() % 23 === 0 ? NaN : next() % 4));
-    const labels = Array.from({ length: batch }, () => next() % classes);
+    const scores = Array.from({ length: batch * classes }, () => (int(23) === 0 ? NaN : int(4)));
+    const labels = Array.from({ length: batch }, () => int(classes));
     const yHat = tf.tensor2d(scores, [batch, classes]);
     const kernels = (y: tf.Tensor) =>
       tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(yHat, 1), tf.cast(y, 'int32')), 'int32')).dataSync()[0]);

@@ -28,7 +28,8 @@ export function sgdUpdateKernel(impl: KernelImpl): tf.KernelFunc {
     const grad = inputs['grad'] as tf.TensorInfo;
     if (weight.dtype !== 'float32' || grad.dtype !== 'float32' || !tf.util.arraysEqual(weight.shape, grad.shape)) {
       throw new Error(
-        `${SGD_UPDATE}: expected float32 weight and gradient of one shape, got ${weight.dtype} [${weight.shape}] and ${grad.dtype} [${grad.shape}]`,
+        `${SGD_UPDATE}: expected float32 weight and gradient of one shape, ` +
+          `got ${weight.dtype} [${weight.shape}] and ${grad.dtype} [${grad.shape}]`,
       );
     }
     // Any array: a float32 tensor made by the cpu Cast from int32 keeps an Int32Array.

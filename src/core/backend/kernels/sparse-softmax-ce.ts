@@ -32,7 +32,8 @@ export function checkLogitsAndLabels(
     tf.util.sizeFromShape(labels.shape) !== rows
   ) {
     throw new Error(
-      `${kernel}: expected float32 logits [..., C ≥ 1] and one int32 label per row, got ${logits.dtype} [${logits.shape}] and ${labels.dtype} [${labels.shape}]`,
+      `${kernel}: expected float32 logits [..., C ≥ 1] and one int32 label per row, ` +
+        `got ${logits.dtype} [${logits.shape}] and ${labels.dtype} [${labels.shape}]`,
     );
   }
   return { rows, classes };
