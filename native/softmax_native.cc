@@ -316,7 +316,7 @@ Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
 
 // sgdUpdate(weight: Float32Array, grad: Float32Array, scale, decay, out: Float32Array):
 // out = (decay·w) − (scale·g), decay = 1 meaning w as is; in float32, which rounds each operation as
-// JavaScript's double operation then Math.fround does (see fused-sgd.ts).
+// JavaScript's double operation then Math.fround does (see src/core/backend/kernels/impl.ts).
 Napi::Value SgdUpdate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto isF32 = [&](int i) { return IsTypedArrayOf(info[i], napi_float32_array); };

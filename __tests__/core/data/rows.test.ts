@@ -55,3 +55,24 @@ describe.each(loops)('the %s loop', (_, gather) => {
     native?.gatherRowsU8(new Uint8Array(8), 4, Uint32Array.from([0, 2]), 0, 2, 255, new Float32Array(8)),
   ).toThrow(/past the last row/);
 });
+
+it('the JavaScript loop gives the same bits on rows of 4n bytes (read 4 at a time), odd rows and unaligned data', () => {
+  const bytes = Uint8Array.from({ length: 1 + 6 * 8 }, (_, i) => (i * 97) % 256);
+  const order = Uint32Array.from([5, 0, 3, 3, 1]);
+  const plain = (src: Uint8Array, rowSize: number): Float32Array => {
+    const want = new Float32Array(order.length * rowSize);
+    order.forEach((row, i) => {
+      for (let j = 0; j < rowSize; j++) want[i * rowSize + j] = Math.fround((src[row * rowSize + j] ?? 0) / 255);
+    });
+    return want;
+  };
+  for (const [src, rowSize] of [
+    [bytes.subarray(0, 48), 8], // aligned, 4n: the word loop
+    [bytes.subarray(1, 49), 8], // byteOffset 1: the byte loop
+    [bytes.subarray(0, 42), 7], // odd rows: the byte loop
+  ] as const) {
+    const out = new Float32Array(order.length * rowSize);
+    gatherRowsU8Js(src, rowSize, order, 0, order.length, 255, out);
+    expect(out).toEqual(plain(src, rowSize));
+  }
+});

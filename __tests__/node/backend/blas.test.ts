@@ -6,16 +6,8 @@
 import { initBackend } from '../../../src/core/backend/registry.js';
 import { tf } from '../../../src/core/backend/tf.js';
 import { loadNative } from '../../../src/node/backend/native.js';
+import { describeOn } from '../../backends.js';
 import { seededRandom } from '../../helpers.js';
-
-let available = true;
-try {
-  loadNative();
-} catch (err) {
-  available = false;
-  // CI installs libopenblas-dev, so there the addon must exist; elsewhere the suite is skipped.
-  if (process.env['CI']) throw err;
-}
 
 type Arrays = { shape: number[]; data: Float32Array };
 const random = seededRandom(1);
@@ -39,7 +31,7 @@ const maxDiff = (a: Float32Array, b: Float32Array) =>
   a.reduce((m, v, i) => Math.max(m, Math.abs(v - (b[i] ?? NaN))), 0);
 const differences: string[] = [];
 
-(available ? describe : describe.skip)('blas backend vs cpu backend', () => {
+describeOn(['blas'], 'the replaced kernels against the cpu backend', () => {
   beforeAll(async () => {
     await initBackend('blas');
   });

@@ -7,16 +7,8 @@
 import { initBackend } from '../../../src/core/backend/registry.js';
 import { tf } from '../../../src/core/backend/tf.js';
 import { Float32Pool } from '../../../src/core/data/batch-pool.js';
-import { loadNative } from '../../../src/node/backend/native.js';
+import { describeOn } from '../../backends.js';
 import { DataLoader } from '../../../src/core/data/data-loader.js';
-
-let blas = true;
-try {
-  loadNative();
-} catch (err) {
-  blas = false;
-  if (process.env['CI']) throw err; // CI builds the addon: there the blas cases must run
-}
 
 const filled = (pool: Float32Pool, length: number, value: number): Float32Array => pool.take(length).fill(value);
 
@@ -24,7 +16,7 @@ afterAll(async () => {
   await initBackend('cpu');
 });
 
-(blas ? describe : describe.skip)('on blas', () => {
+describeOn(['blas'], 'batch arrays', () => {
   beforeAll(async () => {
     await initBackend('blas');
   });
@@ -116,7 +108,7 @@ afterAll(async () => {
   });
 });
 
-(blas ? describe : describe.skip)('blas kernel outputs', () => {
+describeOn(['blas'], 'kernel outputs', () => {
   beforeAll(async () => {
     await initBackend('blas');
   });

@@ -22,41 +22,44 @@ const history = [1, 2, 3].map((epoch) => ({
 }));
 const options = { title: 'concise softmax regression', epochs: 3 };
 
-(built ? describe : describe.skip)('on the worker', () => {
-  it('writes the same SVG and PNG as drawing on this thread', async () => {
-    const [a, b] = [tempDir(), tempDir()];
-    const onWorker = new CurvesPlotter(script);
-    const onThread = new CurvesPlotter(null);
-    const files = await onWorker.plot(history, join(a, 'curves'), options);
-    await onThread.plot(history, join(b, 'curves'), options);
-    await onWorker.close();
-    expect(files).toEqual({ svg: join(a, 'curves.svg'), png: join(a, 'curves.png') });
-    expect(readFileSync(join(a, 'curves.svg'), 'utf8')).toBe(readFileSync(join(b, 'curves.svg'), 'utf8'));
-    expect(Buffer.compare(readFileSync(join(a, 'curves.png')), readFileSync(join(b, 'curves.png')))).toBe(0);
-  });
+(built ? describe : describe.skip)(
+  `on the worker${built ? '' : ' (skipped: dist/ is not built; npm test builds it)'}`,
+  () => {
+    it('writes the same SVG and PNG as drawing on this thread', async () => {
+      const [a, b] = [tempDir(), tempDir()];
+      const onWorker = new CurvesPlotter(script);
+      const onThread = new CurvesPlotter(null);
+      const files = await onWorker.plot(history, join(a, 'curves'), options);
+      await onThread.plot(history, join(b, 'curves'), options);
+      await onWorker.close();
+      expect(files).toEqual({ svg: join(a, 'curves.svg'), png: join(a, 'curves.png') });
+      expect(readFileSync(join(a, 'curves.svg'), 'utf8')).toBe(readFileSync(join(b, 'curves.svg'), 'utf8'));
+      expect(Buffer.compare(readFileSync(join(a, 'curves.png')), readFileSync(join(b, 'curves.png')))).toBe(0);
+    });
 
-  it("a drawing that cannot be written comes back as the worker's OutputError", async () => {
-    const dir = tempDir();
-    mkdirSync(join(dir, 'curves.svg'));
-    const plotter = new CurvesPlotter(script);
-    const err = await plotter.plot(history, join(dir, 'curves'), options).catch((e: unknown) => e);
-    await plotter.close();
-    expect(err).toBeInstanceOf(OutputError);
-    expect((err as OutputError).path).toBe(join(dir, 'curves.svg'));
-  });
+    it("a drawing that cannot be written comes back as the worker's OutputError", async () => {
+      const dir = tempDir();
+      mkdirSync(join(dir, 'curves.svg'));
+      const plotter = new CurvesPlotter(script);
+      const err = await plotter.plot(history, join(dir, 'curves'), options).catch((e: unknown) => e);
+      await plotter.close();
+      expect(err).toBeInstanceOf(OutputError);
+      expect((err as OutputError).path).toBe(join(dir, 'curves.svg'));
+    });
 
-  it('an idle worker does not keep the process alive', () => {
-    const dir = tempDir();
-    const code =
-      `const { CurvesPlotter } = require(${JSON.stringify(join(dist, 'node/render/curves-plotter.js'))});\n` +
-      `      new CurvesPlotter().plot(${JSON.stringify(history)}, ${JSON.stringify(join(dir, 'curves'))})` +
-      `.then(() => console.log('drawn'));`;
-    const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 30_000 });
-    expect(r.signal).toBeNull(); // not killed by the timeout: it exited by itself once the drawing was back
-    expect(r.stdout.trim()).toBe('drawn');
-    expect(existsSync(join(dir, 'curves.png'))).toBe(true);
-  });
-});
+    it('an idle worker does not keep the process alive', () => {
+      const dir = tempDir();
+      const code =
+        `const { CurvesPlotter } = require(${JSON.stringify(join(dist, 'node/render/curves-plotter.js'))});\n` +
+        `      new CurvesPlotter().plot(${JSON.stringify(history)}, ${JSON.stringify(join(dir, 'curves'))})` +
+        `.then(() => console.log('drawn'));`;
+      const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.signal).toBeNull(); // not killed by the timeout: it exited by itself once the drawing was back
+      expect(r.stdout.trim()).toBe('drawn');
+      expect(existsSync(join(dir, 'curves.png'))).toBe(true);
+    });
+  },
+);
 
 it('a worker that fails to start hands its drawings to this thread', async () => {
   const dir = tempDir();

@@ -8,14 +8,37 @@ import { batchArraysFor } from '../backend/batch-arrays.js';
 import type { GatherRowsU8 } from '../backend/batch-arrays.js';
 import { tf } from '../backend/tf.js';
 
-/** The JavaScript loop, through a table of the 256 quotients (the same values the division gives). */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * The JavaScript loop, through a table of the 256 quotients (the same values the division gives).
+ * Rows of a multiple of 4 bytes (784) are read 4 bytes at a time, a quarter of the loads.
+ */
 export const gatherRowsU8Js: GatherRowsU8 = (src, rowSize, indices, start, count, divisor, out) => {
   const table = new Float32Array(256);
   for (let v = 0; v < 256; v++) table[v] = v / divisor;
+  if (LITTLE_ENDIAN && rowSize % 4 === 0 && src.byteOffset % 4 === 0) {
+    const words = new Uint32Array(src.buffer, src.byteOffset, src.length >>> 2);
+    const quarter = rowSize >>> 2;
+    let o = 0;
+    for (let row = 0; row < count; row++) {
+      let from = (indices[start + row] as number) * quarter;
+      const end = from + quarter;
+      while (from < end) {
+        const w = words[from++] as number;
+        out[o] = table[w & 255] as number;
+        out[o + 1] = table[(w >>> 8) & 255] as number;
+        out[o + 2] = table[(w >>> 16) & 255] as number;
+        out[o + 3] = table[w >>> 24] as number;
+        o += 4;
+      }
+    }
+    return;
+  }
   for (let row = 0; row < count; row++) {
-    const from = (indices[start + row] ?? 0) * rowSize;
+    const from = (indices[start + row] as number) * rowSize;
     const to = row * rowSize;
-    for (let j = 0; j < rowSize; j++) out[to + j] = table[src[from + j] ?? 0] as number;
+    for (let j = 0; j < rowSize; j++) out[to + j] = table[src[from + j] as number] as number;
   }
 };
 

@@ -34,7 +34,7 @@ export interface NativeKernels {
   ): void;
   /** `out[i] = exp(values[i])`, computed as V8's Math.exp is (for the tests). */
   expF64(values: Float64Array, out: Float64Array): void;
-  /** Row-wise max, exp, sums and picked logits of the softmax cross-entropy (see fused-loss.ts). */
+  /** Row-wise max, exp, sums and picked logits of the softmax cross-entropy (core/backend/kernels/softmax-rows.ts). */
   softmaxRows(
     z: Float32Array,
     labels: Int32Array,
@@ -63,7 +63,7 @@ export interface NativeKernels {
   config(): string;
 }
 
-/** Where node-gyp puts the addon, from src/backend/blas or dist/backend/blas alike. */
+/** Where node-gyp puts the addon, from src/node/backend or dist/node/backend alike. */
 export const NATIVE_ADDON_PATH = resolve(__dirname, '../../../build/Release/softmax_native.node');
 
 let loaded: NativeKernels | null = null;
