@@ -1,5 +1,5 @@
 /** Minibatch assembly: the JavaScript loop and the blas backend's native one give the same bits, in any row order. */
-import { gatherRowsU8, gatherRowsU8Js } from '../../../src/core/data/rows.js';
+import { gatherRowBytes, gatherRowsU8, gatherRowsU8Js } from '../../../src/core/data/rows.js';
 import type { GatherRowsU8 } from '../../../src/core/backend/batch-arrays.js';
 import { tryLoadNative } from '../../../src/node/backend/native.js';
 import { blasBuilt } from '../../backends.js';
@@ -75,4 +75,27 @@ it('the JavaScript loop gives the same bits on rows of 4n bytes (read 4 at a tim
     gatherRowsU8Js(src, rowSize, order, 0, order.length, 255, out);
     expect(out).toEqual(plain(src, rowSize));
   }
+});
+
+describe('gatherRowBytes (for a backend that divides on its own)', () => {
+  it('copies the rows in order, word by word where aligned, byte by byte elsewhere', () => {
+    const bytes = Uint8Array.from({ length: 1 + 6 * 8 }, (_, i) => (i * 97) % 256);
+    const order = Uint32Array.from([5, 0, 3, 3, 1]);
+    for (const [src, rowSize] of [
+      [bytes.subarray(0, 48), 8],
+      [bytes.subarray(1, 49), 8],
+      [bytes.subarray(0, 42), 7],
+    ] as const) {
+      const want = Uint8Array.from([...order].flatMap((row) => [...src.subarray(row * rowSize, (row + 1) * rowSize)]));
+      expect(gatherRowBytes(src, rowSize, order, 0, order.length)).toEqual(want);
+    }
+  });
+
+  it('refuses an index past the last row before copying anything', () => {
+    const out = new Uint8Array(8).fill(7);
+    expect(() => gatherRowBytes(new Uint8Array(8), 4, Uint32Array.from([0, 2]), 0, 2, out)).toThrow(
+      /gatherRowBytes: index 2 is past the last row \(1\)/,
+    );
+    expect(Array.from(out)).toEqual(new Array(8).fill(7));
+  });
 });

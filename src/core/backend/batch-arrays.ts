@@ -4,7 +4,8 @@
  * for the backend's name:
  * - `adopt` says when an array given to `tf.tensor` may be written again: at once when the backend
  *   copied it (wasm), or once the tensor's storage is released (blas keeps the array as storage);
- * - `gatherRowsU8`, when present, assembles a batch natively (bit for bit the JavaScript loop).
+ * - `gatherRowsU8`, when present, assembles a batch natively (bit for bit the JavaScript loop);
+ * - `divideOnBackend` has the backend do the division (wasm: faster than the JavaScript loop).
  * A backend with no entry keeps arrays this project cannot track: they are not reused.
  */
 import type { tf } from './tf.js';
@@ -27,6 +28,12 @@ export interface BatchArrays {
    */
   adopt(values: Float32Array, t: tf.Tensor): (() => boolean) | null;
   gatherRowsU8?: GatherRowsU8;
+  /**
+   * The backend divides faster than JavaScript's loop, and exactly (IEEE float32 division): the loader
+   * then copies the rows as bytes, converts them to float32 (a native typed-array copy) and divides on
+   * the backend. The same bits as `gatherRowsU8` (tested).
+   */
+  divideOnBackend?: boolean;
 }
 
 const registry = new Map<string, BatchArrays>();

@@ -14,7 +14,8 @@ export const wasmProvider: BackendProvider = {
     await import('@tensorflow/tfjs-backend-wasm');
     fixWasmOneHot();
     fixWasmMatMul();
-    // wasm copies an array into its own memory when a tensor is made: the array is free at once.
-    registerBatchArrays('wasm', { adopt: () => null });
+    // wasm copies an array into its own memory when a tensor is made: the array is free at once. Its
+    // division (XNNPACK, IEEE float32) is exact and faster than dividing each byte in JavaScript.
+    registerBatchArrays('wasm', { adopt: () => null, divideOnBackend: true });
   },
 };

@@ -2,6 +2,7 @@
  * Minibatches of an in-memory uint8 data set, as gluon.data.DataLoader over a BatchSampler.
  * D2L §3.5 (reading a minibatch) and its `load_data_fashion_mnist`.
  */
+import { batchArraysFor } from '../backend/batch-arrays.js';
 import { tf } from '../backend/tf.js';
 import { assert } from '../errors.js';
 import { adapter } from '../platform.js';
@@ -12,7 +13,7 @@ import { Float32Pool } from './batch-pool.js';
 import type { ArrayDataset } from './dataset.js';
 import type { DatasetInfo, DatasetName } from './datasets.js';
 import { datasetInfo } from './datasets.js';
-import { gatherRowsU8 } from './rows.js';
+import { gatherRowBytes, gatherRowsU8 } from './rows.js';
 import type { LastBatch } from './sampler.js';
 import { BatchSampler, RandomSampler, SequentialSampler } from './sampler.js';
 
@@ -68,6 +69,8 @@ export class DataLoader implements Iterable<Batch> {
   private skip = 0;
   /** The arrays batches are built in, reused once the batches are disposed (see `Float32Pool`). */
   private readonly pool = new Float32Pool();
+  /** The rows of a batch as bytes, for a backend that divides on its own (reused: free once converted). */
+  private bytes = new Uint8Array(0);
 
   constructor(
     readonly dataset: ArrayDataset,
@@ -140,14 +143,27 @@ export class DataLoader implements Iterable<Batch> {
 
   /** Builds the tensors of the examples `indices`; the caller owns them. */
   private batch(indices: Uint32Array): Batch {
-    const { images, labels, featureSize } = this.dataset;
+    const { labels } = this.dataset;
     const size = indices.length;
-    const features = gatherRowsU8(images, featureSize, indices, 0, size, 255, {
-      out: this.pool.take(size * featureSize),
-    });
     const targets = new Int32Array(size);
     for (let row = 0; row < size; row++) targets[row] = labels[indices[row] ?? 0] ?? 0;
-    return { X: this.pool.tensor<tf.Rank.R2>(features, [size, featureSize]), y: tf.tensor1d(targets, 'int32') };
+    return { X: this.features(indices), y: tf.tensor1d(targets, 'int32') };
+  }
+
+  /** `X` of a batch: the rows / 255, in float32, as the active backend builds them fastest. */
+  private features(indices: Uint32Array): tf.Tensor2D {
+    const { images, featureSize } = this.dataset;
+    const length = indices.length * featureSize;
+    const shape: [number, number] = [indices.length, featureSize];
+    if (batchArraysFor(tf.getBackend())?.divideOnBackend === true) {
+      if (this.bytes.length !== length) this.bytes = new Uint8Array(length);
+      gatherRowBytes(images, featureSize, indices, 0, indices.length, this.bytes);
+      const values = this.pool.take(length);
+      values.set(this.bytes); // bytes to float32, exactly, in one native copy
+      return tf.tidy(() => tf.div(this.pool.tensor<tf.Rank.R2>(values, shape), 255));
+    }
+    const values = gatherRowsU8(images, featureSize, indices, 0, indices.length, 255, { out: this.pool.take(length) });
+    return this.pool.tensor<tf.Rank.R2>(values, shape);
   }
 }
 
