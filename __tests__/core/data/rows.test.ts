@@ -56,7 +56,7 @@ describe.each(loops)('the %s loop', (_, gather) => {
   ).toThrow(/past the last row/);
 });
 
-it('the JavaScript loop gives the same bits on rows of 4n bytes (read 4 at a time), odd rows and unaligned data', () => {
+it('the JavaScript loop: the same bits on rows of 4n bytes (read 4 at a time), odd rows, unaligned data', () => {
   const bytes = Uint8Array.from({ length: 1 + 6 * 8 }, (_, i) => (i * 97) % 256);
   const order = Uint32Array.from([5, 0, 3, 3, 1]);
   const plain = (src: Uint8Array, rowSize: number): Float32Array => {
