@@ -190,7 +190,7 @@ Napi::Value ExpF64(const Napi::CallbackInfo& info) {
 // softmaxRows(z: Float32Array, labels: Int32Array, rows, classes, probs: Float32Array, sums: Float32Array,
 // picked: Float32Array): per row of z (labels clipped to [0, classes - 1]), with float32 after every
 // operation and sums in double, as the composite's cpu kernels: shifted = z - max (NaN wins the max),
-// e = exp(shifted), sums = Σ e, picked = Σ shifted·oneHot, probs = e / sums. The caller finishes
+// e = exp(shifted), sums = Σ e, picked = shifted[label], probs = e / sums. The caller finishes
 // the loss, log(sums) - picked, with Math.log.
 Napi::Value SoftmaxRows(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -230,12 +230,10 @@ Napi::Value SoftmaxRows(const Napi::CallbackInfo& info) {
     const float s = static_cast<float>(sum);
     int64_t label = labels[i];
     label = label > classes - 1 ? classes - 1 : (label < 0 ? 0 : label);
-    double pick = 0;
-    for (int64_t j = 0; j < classes; ++j) {
-      pick += static_cast<float>(static_cast<double>(static_cast<float>(static_cast<double>(row[j]) - max)) * (j == label ? 1.0 : 0.0));
-    }
+    // The label's entry alone, as MXNet's pick reads it: never 0·(-inf) = NaN for a masked logit.
+    const float pick = static_cast<float>(static_cast<double>(row[label]) - max);
     sums.Data()[i] = s;
-    picked.Data()[i] = static_cast<float>(pick);
+    picked.Data()[i] = pick;
     for (int64_t j = 0; j < classes; ++j) prow[j] = static_cast<float>(static_cast<double>(prow[j]) / s);
   }
   return env.Undefined();

@@ -3,7 +3,7 @@
  * `l = -Σ_c label_c · log softmax(pred)_c` (sparse: `-log softmax(pred)[label]`), averaged over the
  * non-batch axes. Computed with `logSoftmax`, so it is stable for large logits.
  */
-import { sparseSoftmaxCrossEntropy } from '../backend/ops/sparse-softmax-ce.js';
+import { pick, sparseSoftmaxCrossEntropy } from '../backend/ops/sparse-softmax-ce.js';
 import { tf } from '../backend/tf.js';
 import { ShapeError, assert } from '../errors.js';
 import { Loss } from './loss.js';
@@ -70,11 +70,13 @@ export class SoftmaxCrossEntropyLoss extends Loss {
         loss = sparseSoftmaxCrossEntropy(pred, int, oneHot);
       } else {
         const logp = this.fromLogits ? moveAxisLast(pred, axis) : tf.logSoftmax(moveAxisLast(pred, axis));
-        const target = this.sparseLabel
-          ? oneHot()
-          : moveAxisLast(tf.cast(tf.reshape(label, pred.shape), 'float32'), axis);
+        // Sparse: Gluon's `-pick(logp, label)`, which reads only the label's entry (a log-probability of
+        // -inf elsewhere stays harmless); dense: `-Σ logp·label`, as Gluon computes it.
+        const terms = this.sparseLabel
+          ? pick(logp, oneHot())
+          : tf.mul(logp, moveAxisLast(tf.cast(tf.reshape(label, pred.shape), 'float32'), axis));
         // Sum over classes, then put the (size-1) class axis back where it was, as MXNet's keepdims.
-        loss = moveLastAxisTo(tf.neg(tf.sum(tf.mul(logp, target), -1, true)), axis);
+        loss = moveLastAxisTo(tf.neg(tf.sum(terms, -1, true)), axis);
       }
       return this.meanExceptBatch(this.applyWeighting(loss, sampleWeight));
     });

@@ -12,7 +12,7 @@ export const clipLabel = (label: number, classes: number): number =>
 
 /**
  * Per row of `z` [rows, classes], with labels clipped to [0, classes − 1]: `shifted = z − max` (NaN
- * wins the max), `e = exp(shifted)`, `sums = Σ e`, `picked = Σ shifted·oneHot`, `probs = e / sums`.
+ * wins the max), `e = exp(shifted)`, `sums = Σ e`, `picked = shifted[label]`, `probs = e / sums`.
  */
 export function softmaxRowsJs(
   z: ArrayLike<number>,
@@ -38,8 +38,9 @@ export function softmaxRowsJs(
     }
     const s = fround(sum);
     const label = clipLabel(labels[i] as number, classes);
-    let pick = 0;
-    for (let j = 0; j < classes; j++) pick += fround(fround((z[row + j] as number) - max) * (j === label ? 1 : 0));
+    // The label's entry alone, as MXNet's pick reads it (a one-hot product would give 0·(-inf) = NaN
+    // for a masked logit).
+    const pick = fround((z[row + label] as number) - max);
     sums[i] = s;
     picked[i] = pick;
     for (let j = row; j < row + classes; j++) probs[j] = (probs[j] as number) / s;

@@ -26,6 +26,11 @@ export function sparseSoftmaxCrossEntropy(pred: tf.Tensor, labels: tf.Tensor, on
 
 type CustomGradFunc = Parameters<typeof tf.customGrad>[0];
 
+/** `x` where `oneHot` is 1, else 0: MXNet's pick over the class axis, kept in place (sum it to read it). */
+export function pick(x: tf.Tensor, oneHot: tf.Tensor): tf.Tensor {
+  return tf.where(tf.cast(oneHot, 'bool'), x, tf.zerosLike(x));
+}
+
 function composite(pred: tf.Tensor, oneHot: tf.Tensor): tf.Tensor {
   // The one-hot target is a constant: closed over and saved, not an input, so it needs no gradient.
   const f = (logits: tf.Tensor, save: tf.GradSaveFunc) => {
@@ -34,7 +39,9 @@ function composite(pred: tf.Tensor, oneHot: tf.Tensor): tf.Tensor {
     const s = tf.sum(e, -1, true);
     save([e, s, oneHot]);
     return {
-      value: tf.sub(tf.log(s), tf.sum(tf.mul(shifted, oneHot), -1, true)),
+      // The label's entry picked by a mask, not multiplied by the one-hot: 0·(-inf) would be NaN for a
+      // masked logit. For finite scores the sum is the same (the entry plus zeros).
+      value: tf.sub(tf.log(s), tf.sum(pick(shifted, oneHot), -1, true)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [eSaved, sSaved, oneHotSaved] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
         return tf.mul(tf.sub(tf.div(eSaved, sSaved), oneHotSaved), dy);
