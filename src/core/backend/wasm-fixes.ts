@@ -3,10 +3,14 @@
  * - its OneHot kernel writes int32 values whatever `dtype` asks for, so `tf.oneHot(i, n, 1, 0,
  *   'float32')` read back denormals (1.4e-45 for 1): wrapped to give the cpu backend's result, int32
  *   one-hot, then a Cast to `dtype`;
+ * - its ClipByValue runs its float32 code on int32 data (`clipByValue(int32 [-1, 7, 3], 0, 2)` gave
+ *   [0, 7, 3]): int32 inputs are clipped with its Maximum and Minimum kernels instead, as the cpu
+ *   backend clips them (bounds truncated toward zero, as the cpu kernel's Int32Array stores them);
  * - its BatchMatMul is several times slower with a transposed operand than without (1.5 ms against
  *   0.23 ms for [256,784]·[784,10] here): transposed products are run untransposed, on explicitly
  *   transposed operands or as the transpose of the swapped product, whichever moves fewer values.
  */
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from './tf.js';
 
 const replaced = new Set<string>();
@@ -71,6 +75,27 @@ export function fixWasmMatMul(): void {
         ? product(transposeA ? keep(t(a)) : a, transposeB ? keep(t(b)) : b)
         : t(keep(product(transposeB ? b : keep(t(b)), transposeA ? a : keep(t(a)))));
     for (const x of temps) backend.disposeData(x.dataId);
+    return out;
+  });
+}
+
+export function fixWasmClipByValue(): void {
+  const minimum = tf.getKernel(tf.Minimum, 'wasm')?.kernelFunc;
+  if (minimum === undefined) return;
+  replaceWasmKernel(tf.ClipByValue, tf.Maximum, (original, maximum) => (args) => {
+    const x = args.inputs['x'] as tf.TensorInfo;
+    if (x.dtype !== 'int32') return original(args);
+    const { clipValueMin, clipValueMax } = args.attrs as unknown as tf.ClipByValueAttrs;
+    const backend = args.backend as BackendWasm;
+    const scalar = (v: number): tf.TensorInfo => {
+      const t = backend.makeOutput([], 'int32');
+      backend.typedArrayFromHeap(t)[0] = Math.trunc(v);
+      return t;
+    };
+    const [lo, hi] = [scalar(clipValueMin), scalar(clipValueMax)];
+    const above = maximum({ inputs: { a: x, b: lo }, backend, attrs: {} }) as tf.TensorInfo;
+    const out = minimum({ inputs: { a: above, b: hi }, backend, attrs: {} }) as tf.TensorInfo;
+    for (const t of [lo, hi, above]) backend.disposeData(t.dataId);
     return out;
   });
 }

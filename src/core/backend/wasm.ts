@@ -5,7 +5,7 @@
  */
 import { registerBatchArrays } from './batch-arrays.js';
 import type { BackendProvider } from './registry.js';
-import { fixWasmMatMul, fixWasmOneHot } from './wasm-fixes.js';
+import { fixWasmClipByValue, fixWasmMatMul, fixWasmOneHot } from './wasm-fixes.js';
 
 export const wasmProvider: BackendProvider = {
   name: 'wasm',
@@ -13,6 +13,7 @@ export const wasmProvider: BackendProvider = {
   async load() {
     await import('@tensorflow/tfjs-backend-wasm');
     fixWasmOneHot();
+    fixWasmClipByValue();
     fixWasmMatMul();
     // wasm copies an array into its own memory when a tensor is made: the array is free at once. Its
     // division (XNNPACK, IEEE float32) is exact and faster than dividing each byte in JavaScript.

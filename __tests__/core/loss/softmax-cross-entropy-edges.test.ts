@@ -7,6 +7,9 @@
  * - pred [3e38, -3e38], label 0: shifted [0, -inf], Σ exp = 1, loss log(1) − 0 = 0 (PyTorch: -0.).
  * - fromLogits, pred [[0, -inf], [-inf, 0]], labels [0, 1]: −pick = [0, 0] (PyTorch `nll_loss`: -0., -0.).
  * The gradient stays finite: softmax − oneHot, with 0 at the masked entry.
+ * And labels out of range are clipped, as MXNet's pick (mode 'clip') does: pred [3, 1, 0] with label 7
+ * reads class 2, log(e³ + e + 1) − 0 = 3.16984, and label −1 reads class 0, 3.16984 − 3 = 0.16984
+ * (wasm's ClipByValue once left int32 labels unclipped: the loss then read no class at all).
  */
 import { initBackend } from '../../../src/core/backend/registry.js';
 import { tf } from '../../../src/core/backend/tf.js';
@@ -81,5 +84,27 @@ describeOn(['cpu', 'blas', 'wasm'], 'SoftmaxCrossEntropyLoss at the edges', (bac
     );
     expect(l[0]).toBeCloseTo(2.12692809, 6);
     expect(l[1]).toBeCloseTo(0.04858733, 6);
+  });
+
+  it('labels out of range are clipped to the first and last class', () => {
+    const { l } = lossAndGrad(
+      [
+        [3, 1, 0],
+        [3, 1, 0],
+      ],
+      [7, -1],
+    );
+    const lse = Math.log(Math.E ** 3 + Math.E + 1);
+    expect(l[0]).toBeCloseTo(lse, 5);
+    expect(l[1]).toBeCloseTo(lse - 3, 5);
+  });
+
+  it('clipByValue on int32 clips (and leaves no data behind)', () => {
+    const before = tf.engine().backend.numDataIds();
+    const x = tf.tensor1d([-1, 7, 3, 5, 100, 2, 2147483647, -2147483648], 'int32');
+    const c = tf.clipByValue(x, 0, 2);
+    expect([c.dtype, Array.from(c.dataSync())]).toEqual(['int32', [0, 2, 2, 2, 2, 2, 2, 0]]);
+    tf.dispose([x, c]);
+    expect(tf.engine().backend.numDataIds()).toBe(before);
   });
 });
