@@ -5,7 +5,7 @@
  * fused kernel when one is registered for the active backend.
  */
 import { BackendError } from '../errors.js';
-import { registerJsKernels } from './kernels/register.js';
+import { registerKernels } from './kernels/register.js';
 import { tf } from './tf.js';
 
 /** A backend that can be asked for by name. */
@@ -23,7 +23,7 @@ export const cpuProvider: BackendProvider = {
   name: 'cpu',
   description: 'plain JavaScript kernels (@tensorflow/tfjs-backend-cpu), always available',
   load() {
-    registerJsKernels('cpu');
+    registerKernels('cpu'); // the JavaScript loops
   },
 };
 

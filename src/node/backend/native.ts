@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { GatherRowsU8 } from '../../core/backend/batch-arrays.js';
 
 export interface NativeKernels {
   /** Row-major `C = alpha·op(A)·op(B) + beta·C`, as cblas_sgemm. */
@@ -23,15 +24,7 @@ export interface NativeKernels {
     ldc: number,
   ): void;
   /** `out[i, :] = src[indices[start + i], :] / divisor` (float32 division) for `count` rows of `rowSize` bytes. */
-  gatherRowsU8(
-    src: Uint8Array,
-    rowSize: number,
-    indices: Uint32Array,
-    start: number,
-    count: number,
-    divisor: number,
-    out: Float32Array,
-  ): void;
+  gatherRowsU8: GatherRowsU8;
   /** `out[i] = exp(values[i])`, computed as V8's Math.exp is (for the tests). */
   expF64(values: Float64Array, out: Float64Array): void;
   /** Row-wise max, exp, sums and picked logits of the softmax cross-entropy (core/backend/kernels/softmax-rows.ts). */

@@ -5,6 +5,7 @@
  */
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type * as tfc from '@tensorflow/tfjs-core';
+import type { SoftmaxRows } from './softmax-rows.js';
 import { softmaxRowsJs } from './softmax-rows.js';
 
 /** A float32 output array of a kernel and how to turn it into the kernel's result. */
@@ -15,15 +16,7 @@ export interface Float32Output {
 
 export interface KernelImpl {
   /** Row-wise max, exp, sums and picked logits of the softmax cross-entropy (see softmax-rows.ts). */
-  softmaxRows(
-    z: ArrayLike<number>,
-    labels: ArrayLike<number>,
-    rows: number,
-    classes: number,
-    probs: Float32Array,
-    sums: Float32Array,
-    picked: Float32Array,
-  ): void;
+  softmaxRows: SoftmaxRows;
   /** `out = decay·w − scale·g` in float32 (decay 1: `w − scale·g`). */
   sgdUpdate(w: ArrayLike<number>, g: ArrayLike<number>, scale: number, decay: number, out: Float32Array): void;
   /** A new output array of `length` values for `shape` on `backend`. */

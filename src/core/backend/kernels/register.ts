@@ -25,8 +25,3 @@ export function registerKernels(backendName: string, impl: KernelImpl = JS_IMPL)
     tf.registerKernel({ kernelName, backendName, kernelFunc: make(impl) });
   }
 }
-
-/** The JavaScript kernels for `backendName` (the `cpu` backend's). */
-export function registerJsKernels(backendName: string): void {
-  registerKernels(backendName);
-}

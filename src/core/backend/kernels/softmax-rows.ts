@@ -14,7 +14,7 @@ export const clipLabel = (label: number, classes: number): number =>
  * Per row of `z` [rows, classes], with labels clipped to [0, classes − 1]: `shifted = z − max` (NaN
  * wins the max), `e = exp(shifted)`, `sums = Σ e`, `picked = shifted[label]`, `probs = e / sums`.
  */
-export function softmaxRowsJs(
+export type SoftmaxRows = (
   z: ArrayLike<number>,
   labels: ArrayLike<number>,
   rows: number,
@@ -22,7 +22,9 @@ export function softmaxRowsJs(
   probs: Float32Array,
   sums: Float32Array,
   picked: Float32Array,
-): void {
+) => void;
+
+export const softmaxRowsJs: SoftmaxRows = (z, labels, rows, classes, probs, sums, picked) => {
   for (let i = 0; i < rows; i++) {
     const row = i * classes;
     let max = z[row] as number;
@@ -45,4 +47,4 @@ export function softmaxRowsJs(
     picked[i] = pick;
     for (let j = row; j < row + classes; j++) probs[j] = (probs[j] as number) / s;
   }
-}
+};
