@@ -7,7 +7,9 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '../src/core/backend/tf.js';
+import type { ArrayDataset } from '../src/core/data/dataset.js';
 import type { Parameter } from '../src/core/nn/parameter.js';
+import { readFashionMnist } from '../src/node/data/read.js';
 
 /** A tensor's values as a flat float64 array. */
 export function values(t: tf.Tensor): number[] {
@@ -131,4 +133,26 @@ export function numericGrad(f: (x: number[]) => number, x: number[], h = 1e-6): 
 /** Transpose of a matrix given as rows. */
 export function transpose(m: number[][]): number[][] {
   return (m[0] ?? []).map((_, j) => m.map((r) => r[j] ?? Number.NaN));
+}
+
+/** The first `count` examples of `d` (views, no copy). */
+export function firstExamples(d: ArrayDataset, count: number): ArrayDataset {
+  return {
+    images: d.images.subarray(0, count * d.featureSize),
+    labels: d.labels.subarray(0, count),
+    count,
+    featureSize: d.featureSize,
+  };
+}
+
+/** The first `trainCount` / `testCount` examples of the real Fashion-MNIST shipped in datasets/ (not verified: fast). */
+export async function realSlices(
+  trainCount: number,
+  testCount: number,
+): Promise<{ train: ArrayDataset; test: ArrayDataset }> {
+  const dir = join(__dirname, '../datasets/fashion-mnist');
+  return {
+    train: firstExamples(await readFashionMnist(dir, { train: true, verify: false }), trainCount),
+    test: firstExamples(await readFashionMnist(dir, { train: false, verify: false }), testCount),
+  };
 }

@@ -22,6 +22,7 @@ it(
         'initBackend',
         'loadModel',
         'loss',
+        'lrScheduler',
         'nn',
         'random',
         'registerBackendProvider',
@@ -82,12 +83,25 @@ it("'softmax/d2l' has the book's helpers, each once", () => {
       'topK',
       'trainCh3',
       'trainEpochCh3',
+      // D2L 4.5
+      'evaluateLoss',
+      'l2Penalty',
+      'linreg',
+      'loadArray',
+      'squaredLoss',
+      'syntheticData',
+      'trainWeightDecayConcise',
+      'trainWeightDecayScratch',
+      'weightDecayData',
     ].sort(),
   );
   expect(values(d2l.scratch)).toEqual([
+    'MlpScratch',
     'SoftmaxRegressionScratch',
     'crossEntropy',
     'denseFromScratch',
+    'dropoutLayer',
+    'relu',
     'sgd',
     'softmax',
   ]);

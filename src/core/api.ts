@@ -10,11 +10,20 @@ export * as data from './data/index.js';
 export * from './errors.js';
 export type { Logger } from './logger.js';
 export * as loss from './loss/index.js';
+export * as lrScheduler from './trainer/lr-scheduler.js';
 export * as init from './nn/init.js';
 export * as nn from './nn/index.js';
 export { loadModel } from './nn/model.js';
 export type { LoadedModel } from './nn/model.js';
-export type { Architecture, DenseSpec, ModelMeta } from './nn/serialize.js';
+export type {
+  ActivationSpec,
+  Architecture,
+  DenseSpec,
+  DropoutSpec,
+  FlattenSpec,
+  LayerSpec,
+  ModelMeta,
+} from './nn/serialize.js';
 export * as random from './random.js';
 export { Trainer } from './trainer/trainer.js';
 export type { OptimizerName, TrainerOptions } from './trainer/trainer.js';

@@ -4,11 +4,13 @@
  */
 import seedrandom from 'seedrandom';
 
-let rng: seedrandom.PRNG = seedrandom(String(Date.now()) + String(Math.random()));
+// Stateful (the same sequence as without `state`), so a checkpoint can carry it: dropout masks drawn
+// from it after a resume are the ones an uninterrupted run draws.
+let rng = seedrandom(String(Date.now()) + String(Math.random()), { state: true });
 
 /** Seeds the global generator. Two runs seeded alike draw the same numbers. */
 export function seed(value: number): void {
-  rng = seedrandom(`softmax:${value}`);
+  rng = seedrandom(`softmax:${value}`, { state: true });
 }
 
 /** A uniform float in [0, 1) from the global generator. */
@@ -23,6 +25,16 @@ export function nextSeed(): number {
 
 /** A generator's full state (seedrandom's ARC4 `{ i, j, S }`): JSON-safe, restores the exact sequence. */
 export type GeneratorState = seedrandom.State.Arc4;
+
+/** The global generator's state now (what `restoreGlobal` continues from). */
+export function globalState(): GeneratorState {
+  return rng.state();
+}
+
+/** Makes the global generator continue exactly where it stood when `globalState()` gave `saved`. */
+export function restoreGlobal(saved: GeneratorState): void {
+  rng = seedrandom('', { state: saved });
+}
 
 /** A uniform [0, 1) generator whose state can be saved (`state()`) and restored (`restoreGenerator`). */
 export interface Generator {

@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 /** The book's loop on a small slice of the real data (cpu): figures, line format, memory, errors. */
 import { tf } from '../../../src/core/backend/tf.js';
 import { DataLoader } from '../../../src/core/data/data-loader.js';
 import type { ArrayDataset } from '../../../src/core/data/dataset.js';
-import { readFashionMnist } from '../../../src/node/data/read.js';
 import { ConfigError, DivergenceError } from '../../../src/core/errors.js';
 import { SoftmaxCrossEntropyLoss } from '../../../src/core/loss/softmax-cross-entropy.js';
 import { Dense } from '../../../src/core/nn/dense.js';
@@ -13,18 +11,12 @@ import { seed } from '../../../src/core/random.js';
 import { Trainer } from '../../../src/core/trainer/trainer.js';
 import { formatEpoch } from '../../../src/core/d2l/format.js';
 import { trainCh3 } from '../../../src/core/d2l/train.js';
-
-const REPO_DATA = join(__dirname, '../../../datasets/fashion-mnist');
-
-function slice(d: ArrayDataset, count: number): ArrayDataset {
-  return { images: d.images.subarray(0, count * 784), labels: d.labels.subarray(0, count), count, featureSize: 784 };
-}
+import { realSlices } from '../../helpers.js';
 
 let train: ArrayDataset;
 let test: ArrayDataset;
 beforeAll(async () => {
-  train = slice(await readFashionMnist(REPO_DATA, { train: true, verify: false }), 1000);
-  test = slice(await readFashionMnist(REPO_DATA, { train: false, verify: false }), 500);
+  ({ train, test } = await realSlices(1000, 500));
 });
 
 function concise() {

@@ -4,7 +4,6 @@ import { tf } from '../../../src/core/backend/tf.js';
 import { DataLoader } from '../../../src/core/data/data-loader.js';
 import type { ArrayDataset } from '../../../src/core/data/dataset.js';
 import { FASHION_MNIST_CLASSES } from '../../../src/core/data/fashion-mnist.js';
-import { readFashionMnist } from '../../../src/node/data/read.js';
 import { ModelFormatError, ModelMismatchError } from '../../../src/core/errors.js';
 import { loadModel } from '../../../src/core/nn/model.js';
 import { evaluate } from '../../../src/core/d2l/evaluate-model.js';
@@ -15,22 +14,12 @@ import { Normal } from '../../../src/core/nn/init.js';
 import { Sequential } from '../../../src/core/nn/sequential.js';
 import { seed } from '../../../src/core/random.js';
 import { Trainer } from '../../../src/core/trainer/trainer.js';
-import { tempDir } from '../../helpers.js';
-
-const REPO_DATA = join(__dirname, '../../../datasets/fashion-mnist');
-
-const slice = (d: ArrayDataset, count: number): ArrayDataset => ({
-  images: d.images.subarray(0, count * 784),
-  labels: d.labels.subarray(0, count),
-  count,
-  featureSize: 784,
-});
+import { firstExamples, realSlices, tempDir } from '../../helpers.js';
 
 let train: ArrayDataset;
 let test: ArrayDataset;
 beforeAll(async () => {
-  train = slice(await readFashionMnist(REPO_DATA, { train: true, verify: false }), 2000);
-  test = slice(await readFashionMnist(REPO_DATA, { train: false, verify: false }), 1000);
+  ({ train, test } = await realSlices(2000, 1000));
 });
 
 function trained(optimizer: 'sgd' | 'adam' = 'sgd') {
@@ -108,7 +97,7 @@ describe('saved models', () => {
     const trainerB = new Trainer(b.collectParams(), 'sgd', { learningRate: 0.5, momentum: 0.9 });
     await trainerB.loadStates(dir);
     expect(trainerB.learningRate).toBe(0.1);
-    const one = slice(train, 200);
+    const one = firstExamples(train, 200);
     trainEpochCh3(a.net, new DataLoader(one, { batchSize: 200 }), new SoftmaxCrossEntropyLoss(), a.trainer);
     trainEpochCh3(b, new DataLoader(one, { batchSize: 200 }), new SoftmaxCrossEntropyLoss(), trainerB);
     const w = (n: Sequential) => Array.from(n.collectParams().get('0.weight')!.data().dataSync());

@@ -1,2 +1,3 @@
+export { isRecording, isTraining, predictMode, trainMode } from '../mode.js';
 export { record } from './record.js';
-export type { RecordOutputs, Recording } from './record.js';
+export type { RecordOptions, RecordOutputs, Recording } from './record.js';

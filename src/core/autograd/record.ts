@@ -7,6 +7,7 @@ import { tf } from '../backend/tf.js';
 import { SoftmaxError, assert } from '../errors.js';
 import { liveParameters } from '../nn/parameter.js';
 import type { Parameter } from '../nn/parameter.js';
+import { withModes } from '../mode.js';
 
 /** What the recorded function returns: the per-example loss `l` and any other outputs (e.g. `yHat`). */
 export type RecordOutputs = { l: tf.Tensor } & Record<string, tf.Tensor>;
@@ -19,21 +20,30 @@ export type Recording<T extends RecordOutputs> = T & {
   dispose(): void;
 };
 
+/** Options of `record`. */
+export interface RecordOptions {
+  /** Training mode while recording (default true: Dropout drops). Mirrors record(train_mode=True). */
+  trainMode?: boolean;
+}
+
 /** Deferred parameters a dry run did not reach (another network's), so later records skip the dry run. */
 const notReached = new WeakSet<Parameter>();
 
 /**
  * Runs `fn` under a gradient tape. Output: `fn`'s outputs (owned by the recording) with `backward()`
  * and `dispose()`. The gradient of a vector loss is that of its sum, as in MXNet.
- * Parameters whose initialization is deferred are completed by a first untaped forward pass.
+ * `fn` runs in training mode unless `trainMode: false` (then Dropout passes through), and
+ * `isRecording()` is true while it runs. Parameters whose initialization is deferred are completed by a
+ * first untaped forward pass, in prediction mode so it draws no dropout mask.
  */
-export function record<T extends RecordOutputs>(fn: () => T): Recording<T> {
+export function record<T extends RecordOutputs>(fn: () => T, options: RecordOptions = {}): Recording<T> {
+  const training = options.trainMode ?? true;
   let live = liveParameters();
   const pending = live.filter((p) => p.deferred && !notReached.has(p));
   if (pending.length > 0) {
     // Deferred init creates variables during the forward; the tape needs them before it starts.
     tf.tidy(() => {
-      fn();
+      withModes({ recording: false, training: false }, fn);
     });
     // Parameters still deferred belong to blocks `fn` does not use: do not dry-run for them again.
     for (const p of pending) if (p.deferred) notReached.add(p);
@@ -43,7 +53,7 @@ export function record<T extends RecordOutputs>(fn: () => T): Recording<T> {
   const params = live.filter((p) => p.initialized && p.gradReq === 'write');
   let outputs: T | undefined;
   const forward = (): tf.Tensor => {
-    const out = fn();
+    const out = withModes({ recording: true, training }, fn);
     assert(
       out?.l instanceof tf.Tensor,
       () => 'autograd.record: the function must return { l: lossTensor, ... }.',
@@ -92,7 +102,7 @@ export function record<T extends RecordOutputs>(fn: () => T): Recording<T> {
     // The taped pass completed a parameter an earlier dry run had not reached (so none ran now): it
     // was created after the tape started and got no gradient. Record again now that it exists.
     recording.dispose();
-    return record(fn);
+    return record(fn, options);
   }
   return recording;
 }

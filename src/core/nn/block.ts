@@ -6,7 +6,8 @@ import type { tf } from '../backend/tf.js';
 import type { Initializer } from './init.js';
 import { Uniform } from './init.js';
 import type { Parameter } from './parameter.js';
-import type { ModelMeta } from './serialize.js';
+import { ParameterDict } from './parameter-dict.js';
+import type { LayerSpec, ModelMeta } from './serialize.js';
 import { loadParameters, saveParameters } from './serialize.js';
 
 export abstract class Block {
@@ -37,8 +38,8 @@ export abstract class Block {
    * registration order; only keys that `select` matches from their start (Python's `re.match`) when
    * given. Mirrors Block.collect_params.
    */
-  collectParams(select?: RegExp): Map<string, Parameter> {
-    const out = new Map<string, Parameter>();
+  collectParams(select?: RegExp): ParameterDict {
+    const out = new ParameterDict();
     for (const [name, p] of this.ownParams) out.set(name, p);
     for (const [childName, child] of this.children) {
       for (const [name, p] of child.collectParams()) out.set(`${childName}.${name}`, p);
@@ -47,7 +48,7 @@ export abstract class Block {
     // Gluon uses re.match: the pattern must match at the start of the key ('.*weight' finds
     // '0.weight', 'weight' does not). A fresh RegExp without g/y keeps lastIndex out of it.
     const re = new RegExp(select.source, select.flags.replace(/[gy]/g, ''));
-    return new Map([...out].filter(([key]) => re.exec(key)?.index === 0));
+    return new ParameterDict([...out].filter(([key]) => re.exec(key)?.index === 0));
   }
 
   /**
@@ -74,6 +75,14 @@ export abstract class Block {
    */
   loadParameters(path: string): Promise<ModelMeta> {
     return loadParameters(this, path);
+  }
+
+  /**
+   * The constructor arguments that rebuild this layer (what `saveParameters` records of a Sequential),
+   * or null for a block softmax cannot rebuild by itself (then only the parameters are saved).
+   */
+  spec(): LayerSpec | null {
+    return null;
   }
 
   /** Frees every parameter's tensors. */

@@ -4,21 +4,13 @@
  */
 import { tf } from '../backend/tf.js';
 import { ShapeError, assert } from '../errors.js';
+import type { ActivationName } from './activation.js';
+import { activate, checkActivation } from './activation.js';
 import { Block } from './block.js';
 import type { Initializer } from './init.js';
 import { Zeros } from './init.js';
 import { Parameter } from './parameter.js';
-
-/** Gluon's activation names. */
-export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'softrelu' | 'softsign';
-
-const activations: Record<ActivationName, (x: tf.Tensor) => tf.Tensor> = {
-  relu: (x) => tf.relu(x),
-  sigmoid: (x) => tf.sigmoid(x),
-  tanh: (x) => tf.tanh(x),
-  softrelu: (x) => tf.softplus(x),
-  softsign: (x) => tf.div(x, tf.add(tf.abs(x), 1)),
-};
+import type { DenseSpec } from './serialize.js';
 
 export interface DenseOptions {
   activation?: ActivationName;
@@ -64,10 +56,7 @@ export class Dense extends Block {
       Number.isInteger(inUnits) && inUnits >= 0,
       () => `Expected inUnits to be a non-negative integer, but got ${inUnits}.`,
     );
-    assert(
-      activation === undefined || activation in activations,
-      () => `Unknown activation '${activation}'. Use one of: ${Object.keys(activations).join(', ')}.`,
-    );
+    if (activation !== undefined) checkActivation(activation);
     this.activation = activation;
     this.flatten = flatten;
     this.weight = this.registerParameter(
@@ -110,9 +99,20 @@ export class Dense extends Block {
       // large product nobody needs), where matMul's gradient is evaluated only for what requires it.
       let y = tf.matMul(x2d, this.weight.data(), false, true);
       if (this.bias !== null) y = tf.add(y, this.bias.data());
-      if (this.activation !== undefined) y = activations[this.activation](y);
+      if (this.activation !== undefined) y = activate(this.activation, y);
       return this.flatten ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.units]);
     });
+  }
+
+  override spec(): DenseSpec {
+    return {
+      type: 'Dense',
+      units: this.units,
+      inUnits: this.inUnits,
+      activation: this.activation ?? null,
+      useBias: this.bias !== null,
+      flatten: this.flatten,
+    };
   }
 
   /** Gluon's repr: `Dense(784 -> 10, linear)`, `Dense(None -> 256, Activation(relu))`. */

@@ -1,6 +1,12 @@
+export { Activation } from './activation.js';
+export type { ActivationName } from './activation.js';
 export { Block } from './block.js';
 export { Dense } from './dense.js';
-export type { ActivationName, DenseOptions } from './dense.js';
+export type { DenseOptions } from './dense.js';
+export { Dropout } from './dropout.js';
+export { Flatten } from './flatten.js';
 export { Parameter } from './parameter.js';
 export type { ParameterOptions } from './parameter.js';
+export { ParameterDict } from './parameter-dict.js';
+export type { ParameterAttribute } from './parameter-dict.js';
 export { Sequential } from './sequential.js';

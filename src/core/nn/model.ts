@@ -5,34 +5,61 @@
 import { ModelFormatError } from '../errors.js';
 import { MANIFEST_FILE } from '../io/bundle.js';
 import { adapter } from '../platform.js';
-import type { ActivationName } from './dense.js';
+import { ACTIVATION_NAMES, Activation } from './activation.js';
+import type { ActivationName } from './activation.js';
+import type { Block } from './block.js';
 import { Dense } from './dense.js';
-import type { Architecture, DenseSpec, ModelMeta } from './serialize.js';
+import { Dropout } from './dropout.js';
+import { Flatten } from './flatten.js';
+import type { Architecture, LayerSpec, ModelMeta } from './serialize.js';
 import { Sequential } from './sequential.js';
 import { setParameters } from './serialize.js';
 
-const ACTIVATIONS: readonly string[] = ['relu', 'sigmoid', 'tanh', 'softrelu', 'softsign'];
+const isActivation = (a: unknown): a is ActivationName =>
+  typeof a === 'string' && (ACTIVATION_NAMES as readonly string[]).includes(a);
+const isCount = (n: unknown, min: number): n is number => Number.isInteger(n) && (n as number) >= min;
 
-function layerOf(spec: DenseSpec, i: number, file: string): Dense {
-  const ok =
-    typeof spec === 'object' &&
-    spec !== null &&
-    spec.type === 'Dense' &&
-    Number.isInteger(spec.units) &&
-    spec.units > 0 &&
-    Number.isInteger(spec.inUnits) &&
-    spec.inUnits >= 0 &&
-    (spec.activation === null || ACTIVATIONS.includes(spec.activation)) &&
-    typeof spec.useBias === 'boolean' &&
-    typeof spec.flatten === 'boolean';
-  if (!ok)
-    throw new ModelFormatError(file, `layer ${i} is not a layer this softmax can build: ${JSON.stringify(spec)}`);
-  return new Dense(spec.units, {
-    inUnits: spec.inUnits,
-    useBias: spec.useBias,
-    flatten: spec.flatten,
-    ...(spec.activation === null ? {} : { activation: spec.activation as ActivationName }),
-  });
+/** The layer `spec` describes, or null when it is not one this softmax can build. */
+function buildLayer(spec: LayerSpec): Block | null {
+  switch (spec.type) {
+    case 'Dense':
+      if (
+        !isCount(spec.units, 1) ||
+        !isCount(spec.inUnits, 0) ||
+        !(spec.activation === null || isActivation(spec.activation)) ||
+        typeof spec.useBias !== 'boolean' ||
+        typeof spec.flatten !== 'boolean'
+      )
+        return null;
+      return new Dense(spec.units, {
+        inUnits: spec.inUnits,
+        useBias: spec.useBias,
+        flatten: spec.flatten,
+        ...(spec.activation === null ? {} : { activation: spec.activation }),
+      });
+    case 'Activation':
+      return isActivation(spec.activation) ? new Activation(spec.activation) : null;
+    case 'Dropout':
+      if (typeof spec.rate !== 'number' || !(spec.rate >= 0 && spec.rate <= 1)) return null;
+      if (!Array.isArray(spec.axes) || !spec.axes.every((a) => Number.isInteger(a))) return null;
+      return new Dropout(spec.rate, { axes: spec.axes });
+    case 'Flatten':
+      return new Flatten();
+    default:
+      return null;
+  }
+}
+
+function layerOf(spec: LayerSpec, i: number, file: string): Block {
+  const layer = typeof spec === 'object' && spec !== null ? buildLayer(spec) : null;
+  if (layer === null) {
+    const shown = JSON.stringify(spec) ?? String(spec);
+    throw new ModelFormatError(
+      file,
+      `layer ${i} is not a layer this softmax can build: ${shown.length > 120 ? `${shown.slice(0, 120)}…` : shown}`,
+    );
+  }
+  return layer;
 }
 
 /** A new, uninitialized network of the described architecture. Throws `ModelFormatError` if unknown. */
@@ -40,7 +67,8 @@ export function buildNet(architecture: Architecture | null | undefined, file: st
   if (architecture?.type !== 'Sequential' || !Array.isArray(architecture.layers) || architecture.layers.length === 0) {
     throw new ModelFormatError(
       file,
-      'the manifest describes no architecture softmax can rebuild (expected a Sequential of Dense layers)',
+      'the manifest describes no architecture softmax can rebuild (expected a Sequential of Dense, Activation, ' +
+        'Dropout and Flatten layers)',
     );
   }
   const net = new Sequential();

@@ -19,12 +19,20 @@ export interface ParameterOptions {
   init?: Initializer;
   /** 'write' (default) gets gradients; 'null' is frozen. */
   gradReq?: 'write' | 'null';
+  /** Multiplies the Trainer's learning rate for this parameter (default 1). */
+  lrMult?: number;
+  /** Multiplies the Trainer's weight decay for this parameter (default 1). */
+  wdMult?: number;
 }
 
 export class Parameter {
   shape: number[];
   init: Initializer | undefined;
   gradReq: 'write' | 'null';
+  /** Gluon's lr_mult: the Trainer updates this parameter at `learningRate · lrMult`. */
+  lrMult: number;
+  /** Gluon's wd_mult: the Trainer decays this parameter by `wd · wdMult` (0 turns weight decay off for it). */
+  wdMult: number;
   /** Gradient of the summed loss from the last `backward()`, or null before any. Owned by the parameter. */
   grad: tf.Tensor | null = null;
   /** True from `backward()` until the next `Trainer.step` (Gluon's `_fresh_grad`). */
@@ -40,6 +48,17 @@ export class Parameter {
     this.shape = [...(options.shape ?? [])];
     this.init = options.init;
     this.gradReq = options.gradReq ?? 'write';
+    this.lrMult = options.lrMult ?? 1;
+    this.wdMult = options.wdMult ?? 1;
+    for (const [k, v] of [
+      ['lrMult', this.lrMult],
+      ['wdMult', this.wdMult],
+    ] as const) {
+      assert(
+        Number.isFinite(v) && v >= 0,
+        () => `Parameter '${name}': expected ${k} to be a non-negative finite number, but got ${v}.`,
+      );
+    }
     assert(
       this.shape.every((d) => Number.isInteger(d) && d >= 0),
       () => `Parameter '${name}': expected a shape of non-negative integers, but got [${this.shape}].`,

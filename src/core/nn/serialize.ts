@@ -20,10 +20,31 @@ export interface DenseSpec {
   flatten: boolean;
 }
 
-/** A network as saved: `Sequential` of layers (a lone Dense is saved as a one-layer Sequential). */
+/** An Activation layer as saved. */
+export interface ActivationSpec {
+  type: 'Activation';
+  activation: string;
+}
+
+/** A Dropout layer as saved (an identity when predicting, but part of the architecture). */
+export interface DropoutSpec {
+  type: 'Dropout';
+  rate: number;
+  axes: number[];
+}
+
+/** A Flatten layer as saved. */
+export interface FlattenSpec {
+  type: 'Flatten';
+}
+
+/** One layer of a saved Sequential. Bundles written before Activation, Dropout and Flatten hold only Dense. */
+export type LayerSpec = DenseSpec | ActivationSpec | DropoutSpec | FlattenSpec;
+
+/** A network as saved: `Sequential` of layers (a lone layer is saved as a one-layer Sequential). */
 export interface Architecture {
   type: 'Sequential';
-  layers: DenseSpec[];
+  layers: LayerSpec[];
 }
 
 /** What a saved model's manifest adds to the bundle header. */
@@ -42,34 +63,29 @@ export interface ParameterOwner {
   collectParams(): Map<string, Parameter>;
 }
 
-type DenseLike = { units: number; inUnits: number; activation?: string; bias: unknown; flatten: boolean };
+/** A layer that can describe itself for saving (`Block.spec`). */
+type Describable = { spec(): LayerSpec | null };
 type SequentialLike = { length: number; get(i: number): unknown };
 
-const isDense = (b: unknown): b is DenseLike =>
-  typeof b === 'object' && b !== null && 'units' in b && 'inUnits' in b && 'flatten' in b && 'bias' in b;
+const isDescribable = (b: unknown): b is Describable =>
+  typeof b === 'object' && b !== null && 'spec' in b && typeof b.spec === 'function';
 const isSequential = (b: unknown): b is SequentialLike =>
   typeof b === 'object' && b !== null && 'length' in b && 'get' in b && typeof b.get === 'function';
 
-const denseSpec = (d: DenseLike): DenseSpec => ({
-  type: 'Dense',
-  units: d.units,
-  inUnits: d.inUnits,
-  activation: d.activation ?? null,
-  useBias: d.bias !== null,
-  flatten: d.flatten,
-});
-
-/** The architecture of a Sequential of Dense layers (or one Dense), else null. */
+/** The architecture of a Sequential of layers softmax can rebuild (or one such layer), else null. */
 export function describeNet(net: unknown): Architecture | null {
-  if (isDense(net)) return { type: 'Sequential', layers: [denseSpec(net)] };
-  if (!isSequential(net)) return null;
-  const layers: DenseSpec[] = [];
-  for (let i = 0; i < net.length; i++) {
-    const layer = net.get(i);
-    if (!isDense(layer)) return null;
-    layers.push(denseSpec(layer));
+  if (isSequential(net)) {
+    const layers: LayerSpec[] = [];
+    for (let i = 0; i < net.length; i++) {
+      const layer = net.get(i);
+      const spec = isDescribable(layer) ? layer.spec() : null;
+      if (spec === null) return null;
+      layers.push(spec);
+    }
+    return { type: 'Sequential', layers };
   }
-  return { type: 'Sequential', layers };
+  const spec = isDescribable(net) ? net.spec() : null;
+  return spec === null ? null : { type: 'Sequential', layers: [spec] };
 }
 
 /** The parameters of `net` as named float32 arrays, in `collectParams` order (keys '0.weight', ...). */

@@ -20,55 +20,59 @@ export interface StateSlot {
 export interface TrainerStatesMeta {
   optimizer: string;
   learningRate: number;
+  /** Gluon's num_update (absent in states saved before learning-rate schedules). */
+  numUpdate?: number;
+  /** The lrScheduler's state, null without one (absent in older states). */
+  scheduler?: number[] | null;
   slots: { key: string; updates: number; states: number }[];
 }
 
+/** The Trainer-wide fields of a states manifest. */
+export type TrainerStatesHead = Omit<TrainerStatesMeta, 'slots'>;
+
 /** The optimizer state of `slots` as named arrays and the manifest fields describing them. */
 export function stateArrays(
-  optimizer: string,
-  learningRate: number,
+  head: TrainerStatesHead,
   slots: readonly StateSlot[],
 ): { meta: TrainerStatesMeta; arrays: NamedArray[] } {
   const arrays: NamedArray[] = slots.flatMap((slot) =>
     slot.state.map((t, i) => ({ name: `${slot.key}.${i}`, shape: t.shape, data: Float32Array.from(t.dataSync()) })),
   );
   const meta: TrainerStatesMeta = {
-    optimizer,
-    learningRate,
+    ...head,
     slots: slots.map((s) => ({ key: s.key, updates: s.updates, states: s.state.length })),
   };
   return { meta, arrays };
 }
 
 /** Writes the optimizer state of `slots` to directory `path`, atomically. */
-export async function saveStates(
-  path: string,
-  optimizer: string,
-  learningRate: number,
-  slots: readonly StateSlot[],
-): Promise<void> {
-  const { meta, arrays } = stateArrays(optimizer, learningRate, slots);
+export async function saveStates(path: string, head: TrainerStatesHead, slots: readonly StateSlot[]): Promise<void> {
+  const { meta, arrays } = stateArrays(head, slots);
   await adapter('bundles', 'saveStates').save(path, 'trainer-states', meta, arrays);
 }
 
 /**
  * Replaces the optimizer state of `slots` with the one saved at `path`. The optimizer and the set of
  * parameter keys must match, else `ModelMismatchError` lists the differences and nothing changes.
- * Returns the saved learning rate.
+ * Returns the manifest.
  */
-export async function loadStates(path: string, optimizer: string, slots: readonly StateSlot[]): Promise<number> {
+export async function loadStates(
+  path: string,
+  optimizer: string,
+  slots: readonly StateSlot[],
+): Promise<TrainerStatesMeta> {
   const { manifest, arrays } = await adapter('bundles', 'loadStates').load<TrainerStatesMeta>(path, 'trainer-states');
   return applyStates(path, manifest, arrays, optimizer, slots);
 }
 
-/** `loadStates` from arrays already read (`path` names their source in errors). Returns the learning rate. */
+/** `loadStates` from arrays already read (`path` names their source in errors). Returns the manifest. */
 export function applyStates(
   path: string,
   manifest: TrainerStatesMeta,
   arrays: ReadonlyMap<string, NamedArray>,
   optimizer: string,
   slots: readonly StateSlot[],
-): number {
+): TrainerStatesMeta {
   const problems: string[] = [];
   if (manifest.optimizer !== optimizer)
     problems.push(`it was saved by optimizer '${manifest.optimizer}', this Trainer uses '${optimizer}'`);
@@ -98,5 +102,5 @@ export function applyStates(
     });
     slot.updates = entry.updates;
   }
-  return manifest.learningRate;
+  return manifest;
 }

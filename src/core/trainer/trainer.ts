@@ -3,7 +3,9 @@
  * gradients by 1/batchSize and updates every parameter, in sorted-key order.
  */
 import { tf } from '../backend/tf.js';
-import { StaleGradientError, assert } from '../errors.js';
+import { SoftmaxError, StaleGradientError, assert } from '../errors.js';
+import { warn } from '../platform.js';
+import type { LRScheduler } from './lr-scheduler.js';
 import type { Parameter } from '../nn/parameter.js';
 import { adamUpdate, sgdUpdate } from './sgd.js';
 import type { NamedArray } from '../io/bundle.js';
@@ -21,6 +23,11 @@ export interface TrainerOptions {
   clipGradient?: number;
   /** Multiplied into 1/batchSize (Gluon's Trainer `scale`). */
   rescaleGrad?: number;
+  /**
+   * A learning-rate schedule (`lrScheduler.FactorScheduler`, ...). With one, `learningRate` (when given
+   * and different) replaces its `baseLr`, as in MXNet.
+   */
+  lrScheduler?: LRScheduler;
   /** adam only. */
   beta1?: number;
   beta2?: number;
@@ -28,8 +35,8 @@ export interface TrainerOptions {
 }
 
 const allowed: Record<OptimizerName, (keyof TrainerOptions)[]> = {
-  sgd: ['learningRate', 'wd', 'momentum', 'clipGradient', 'rescaleGrad'],
-  adam: ['learningRate', 'wd', 'clipGradient', 'rescaleGrad', 'beta1', 'beta2', 'epsilon'],
+  sgd: ['learningRate', 'wd', 'momentum', 'clipGradient', 'rescaleGrad', 'lrScheduler'],
+  adam: ['learningRate', 'wd', 'clipGradient', 'rescaleGrad', 'lrScheduler', 'beta1', 'beta2', 'epsilon'],
 };
 
 interface Slot {
@@ -42,12 +49,16 @@ interface Slot {
 export class Trainer {
   readonly optimizer: OptimizerName;
   private lr: number;
-  private readonly hyper: Required<Omit<TrainerOptions, 'learningRate'>>;
+  private readonly hyper: Required<Omit<TrainerOptions, 'learningRate' | 'lrScheduler'>>;
   private readonly slots: Slot[];
+  private readonly scheduler: LRScheduler | undefined;
+  /** Gluon's `num_update`: the most updates any parameter has had (what a scheduler is asked about). */
+  private numUpdate = 0;
 
   /**
    * `params`: `net.collectParams()` (or any key → Parameter map). Defaults as MXNet: sgd lr 0.01,
-   * adam lr 0.001, β₁ 0.9, β₂ 0.999, ε 1e-8; wd 0, momentum 0, no clipping.
+   * adam lr 0.001, β₁ 0.9, β₂ 0.999, ε 1e-8; wd 0, momentum 0, no clipping. Each parameter is updated
+   * at `learningRate · lrMult` with weight decay `wd · wdMult` (read at every step, as Gluon does).
    */
   constructor(params: Map<string, Parameter>, optimizer: OptimizerName, options: TrainerOptions = {}) {
     assert(optimizer in allowed, () => `Unknown optimizer '${String(optimizer)}'. Use 'sgd' or 'adam'.`);
@@ -58,13 +69,26 @@ export class Trainer {
         `Option(s) ${unknown.join(', ')} do not apply to '${optimizer}'; allowed: ${allowed[optimizer].join(', ')}.`,
     );
     for (const [k, v] of Object.entries(options)) {
+      if (k === 'lrScheduler') continue;
       assert(
         typeof v === 'number' && Number.isFinite(v),
         () => `Expected ${k} to be a finite number, but got ${String(v)}.`,
       );
     }
     this.optimizer = optimizer;
-    this.lr = options.learningRate ?? (optimizer === 'sgd' ? 0.01 : 0.001);
+    const scheduler = options.lrScheduler;
+    assert(
+      scheduler === undefined || (typeof scheduler === 'object' && typeof scheduler.learningRate === 'function'),
+      () => 'Expected lrScheduler to be a scheduler (e.g. new lrScheduler.FactorScheduler({ step: 100 })).',
+    );
+    this.scheduler = scheduler;
+    // MXNet 1.x: Adam's default learning rate is an explicit argument, sgd's is taken only without a schedule.
+    const given = options.learningRate ?? (optimizer === 'adam' ? 0.001 : undefined);
+    if (scheduler !== undefined && given !== undefined && given !== scheduler.baseLr) {
+      warn('learning rate from lrScheduler has been overwritten by learningRate in the Trainer.');
+      scheduler.baseLr = given;
+    }
+    this.lr = given ?? scheduler?.baseLr ?? 0.01;
     assert(this.lr > 0, () => `Expected learningRate to be positive, but got ${this.lr}.`);
     this.hyper = {
       wd: options.wd ?? 0,
@@ -83,11 +107,18 @@ export class Trainer {
       .map(([key, param]) => ({ key, param, state: [], updates: 0 }));
   }
 
+  /** The current learning rate: the schedule's at the updates done, else the fixed one. Mirrors Trainer.learning_rate. */
   get learningRate(): number {
-    return this.lr;
+    return this.scheduler === undefined ? this.lr : this.scheduler.learningRate(this.numUpdate);
   }
 
+  /** Sets the fixed learning rate; refused while a schedule decides it. Mirrors Trainer.set_learning_rate. */
   setLearningRate(lr: number): void {
+    if (this.scheduler !== undefined) {
+      throw new SoftmaxError(
+        'This Trainer has an lrScheduler: setLearningRate can change the learning rate only of a Trainer without one.',
+      );
+    }
     assert(Number.isFinite(lr) && lr > 0, () => `Expected a positive learning rate, but got ${lr}.`);
     this.lr = lr;
   }
@@ -118,9 +149,13 @@ export class Trainer {
   }
 
   private update(slot: Slot, grad: tf.Tensor, rescaleGrad: number): void {
-    const weight = slot.param.data();
+    const { param } = slot;
+    const weight = param.data();
     slot.updates += 1;
-    const h = { ...this.hyper, learningRate: this.lr, rescaleGrad };
+    this.numUpdate = Math.max(this.numUpdate, slot.updates);
+    // MXNet's _get_lr/_get_wd: the schedule's rate at num_update, times the parameter's multipliers.
+    const base = this.scheduler === undefined ? this.lr : this.scheduler.learningRate(this.numUpdate);
+    const h = { ...this.hyper, learningRate: base * param.lrMult, wd: this.hyper.wd * param.wdMult, rescaleGrad };
     let next: { weight: tf.Tensor; state: tf.Tensor[] };
     if (this.optimizer === 'sgd') {
       const mom = h.momentum === 0 ? undefined : (slot.state[0] ?? tf.zerosLike(weight));
@@ -144,7 +179,7 @@ export class Trainer {
    * `path`, atomically. Mirrors Trainer.save_states; async.
    */
   saveStates(path: string): Promise<void> {
-    return saveStates(path, this.optimizer, this.lr, this.slots);
+    return saveStates(path, this.stateMeta(), this.slots);
   }
 
   /**
@@ -152,17 +187,33 @@ export class Trainer {
    * must match (`ModelMismatchError` otherwise). Mirrors Trainer.load_states; async.
    */
   async loadStates(path: string): Promise<void> {
-    this.lr = await loadStates(path, this.optimizer, this.slots);
+    this.applyMeta(await loadStates(path, this.optimizer, this.slots));
   }
 
   /** The optimizer state as named arrays and manifest fields, for a checkpoint (see `importStates`). */
   exportStates(): { meta: TrainerStatesMeta; arrays: NamedArray[] } {
-    return stateArrays(this.optimizer, this.lr, this.slots);
+    return stateArrays(this.stateMeta(), this.slots);
   }
 
   /** Restores what `exportStates` gave (read back from `path`), as `loadStates` does. */
   importStates(path: string, meta: TrainerStatesMeta, arrays: ReadonlyMap<string, NamedArray>): void {
-    this.lr = applyStates(path, meta, arrays, this.optimizer, this.slots);
+    this.applyMeta(applyStates(path, meta, arrays, this.optimizer, this.slots));
+  }
+
+  private stateMeta(): { optimizer: string; learningRate: number; numUpdate: number; scheduler: number[] | null } {
+    const scheduler = this.scheduler?.state() ?? null;
+    return { optimizer: this.optimizer, learningRate: this.lr, numUpdate: this.numUpdate, scheduler };
+  }
+
+  private applyMeta(meta: TrainerStatesMeta): void {
+    if ((meta.scheduler ?? null) !== null && this.scheduler === undefined)
+      throw new SoftmaxError(
+        'The saved optimizer state has an lrScheduler state, but this Trainer has no lrScheduler.',
+      );
+    this.lr = meta.learningRate;
+    // States saved before schedules existed have no numUpdate: it is the most updates of any parameter.
+    this.numUpdate = meta.numUpdate ?? Math.max(0, ...meta.slots.map((s) => s.updates));
+    if (this.scheduler !== undefined && meta.scheduler) this.scheduler.setState(meta.scheduler);
   }
 
   /** Frees the optimizer state (momentum, Adam moments). Parameters stay with their network. */
