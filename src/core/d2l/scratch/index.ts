@@ -4,3 +4,5 @@
  */
 export { SoftmaxRegressionScratch, crossEntropy, sgd, softmax } from './softmax-regression.js';
 export { denseFromScratch } from './to-dense.js';
+export { MlpScratch, dropoutLayer, relu } from './mlp.js';
+export type { MlpScratchOptions } from './mlp.js';

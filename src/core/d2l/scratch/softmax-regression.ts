@@ -7,6 +7,8 @@ import { tf } from '../../backend/tf.js';
 import { ShapeError, assert } from '../../errors.js';
 import { Normal, Zeros } from '../../nn/init.js';
 import { Parameter } from '../../nn/parameter.js';
+import type { Sequential } from '../../nn/sequential.js';
+import { denseFromScratch } from './to-dense.js';
 
 /**
  * Row-wise softmax. Input: float32 `[batch, classes]`. Output: same shape, rows sum to 1; caller owns it.
@@ -104,6 +106,11 @@ export class SoftmaxRegressionScratch {
   /** The scratch updater with the same interface as Trainer: `step(batchSize)`. */
   updater(lr: number): { step(batchSize: number): void } {
     return { step: (batchSize) => sgd(this.params(), lr, batchSize) };
+  }
+
+  /** The equivalent concise network (one Dense layer, weight Wᵀ, bias b; logits). Caller owns it. */
+  toConcise(): Sequential {
+    return denseFromScratch(this.W.data(), this.b.data());
   }
 
   dispose(): void {
