@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Benchmark: `npm run bench [-- --epochs N --repeat R --backends blas,wasm,cpu --impls concise,scratch,layers]`. On every backend that loads:
-// concise and scratch training through the public API, and TensorFlow.js layers `model.fit` on the
-// same data; then PyTorch's equivalent loop when python3 has torch. Each run is a fresh process;
+// Benchmark: `npm run bench [-- --epochs N --repeat R --backends blas,wasm,cpu --impls concise,scratch,layers
+// --mlp-backends tensorflow,blas]`. On every backend that loads: concise and scratch softmax regression through
+// the public API, and TensorFlow.js layers `model.fit` on the same data; the concise MLP (784-256-10, relu,
+// D2L 4.3) on the --mlp-backends; then PyTorch's equivalent loops when python3 has torch (softmax on 1
+// thread, the MLP on 1 and on 2 threads). Each run is a fresh process;
 // prints seconds per epoch (median of epochs 2..N), training examples/s, whole-process seconds, peak
 // RSS and final test accuracy, then the ratios. Figures for notes; no test asserts on them.
 import { spawnSync } from 'node:child_process';
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     impls: { type: 'string', default: 'concise,scratch,layers' },
     child: { type: 'string' },
     repeat: { type: 'string', default: '3' },
+    'mlp-backends': { type: 'string', default: 'tensorflow,blas' },
   },
 });
 const epochs = Number(values.epochs);
@@ -39,8 +42,9 @@ if (values.child) {
 async function train(backend, impl) {
   const { runTrain } = await import(join(root, 'dist/cli/train/run.js'));
   const { silentLogger } = await import('softmax/core');
+  const model = impl === 'mlp' ? { impl: 'concise', model: 'mlp' } : { impl };
   const r = await runTrain(
-    { impl, backend, epochs, batchSize: 256, lr: 0.1, seed: 0 },
+    { ...model, backend, epochs, batchSize: 256, lr: 0.1, seed: 0 },
     { logger: silentLogger, print: () => {} },
   );
   return { history: r.history, examplesPerSec: r.examplesPerSec };
@@ -116,7 +120,9 @@ const row = (backend, impl, text) => console.log(`${backend.padEnd(11)} ${impl.p
 const configs = [];
 for (const backend of values.backends.split(','))
   for (const impl of values.impls.split(',')) configs.push({ backend, impl });
+for (const backend of values['mlp-backends'].split(',').filter(Boolean)) configs.push({ backend, impl: 'mlp' });
 const torchRuns = [];
+const torchMlp = { 1: [], 2: [] };
 const runs = new Map(configs.map((c) => [`${c.backend}:${c.impl}`, []]));
 const unavailable = new Map();
 
@@ -133,12 +139,18 @@ function runChild({ backend, impl }) {
 
 // PyTorch, 1 thread, preloaded tensors: Debian's python3-torch (whatever BLAS the system has).
 let python = null;
-function runTorch() {
+function runTorch(model = 'softmax', threads = 1) {
   for (const candidate of python ? [python] : ['python3', '/usr/bin/python3']) {
     const start = performance.now();
     const r = spawnSync(
       candidate,
-      [join(root, 'scripts/bench_torch.py'), join(root, 'datasets/fashion-mnist'), String(epochs), '1'],
+      [
+        join(root, 'scripts/bench_torch.py'),
+        join(root, 'datasets/fashion-mnist'),
+        String(epochs),
+        String(threads),
+        model,
+      ],
       { encoding: 'utf8' },
     );
     if (r.status !== 0) continue;
@@ -157,6 +169,13 @@ for (let round = 0; round < repeat; round++) {
     if (t !== null) torchRuns.push(t);
   }
   for (const c of configs) {
+    if (c.impl === 'mlp' && c === configs.find((x) => x.impl === 'mlp') && torchRuns.length > 0) {
+      // PyTorch's MLP right before ours, as for softmax regression above.
+      for (const threads of [1, 2]) {
+        const t = runTorch('mlp', threads);
+        if (t !== null) torchMlp[threads].push(t);
+      }
+    }
     const key = `${c.backend}:${c.impl}`;
     if (unavailable.has(key)) continue;
     const r = runChild(c);
@@ -194,11 +213,18 @@ if (torchRuns.length === 0) {
   console.log('pytorch: not available (apt-get install -y python3-torch)');
 } else {
   line('pytorch', 'torch', torchRuns, '-');
-  console.log(`pytorch ${torchRuns[0].torch}, ${torchRuns[0].threads} thread, BLAS: ${torchRuns[0].blas}`);
+  for (const threads of [1, 2])
+    if (torchMlp[threads].length > 0) line('pytorch', `mlp ${threads}t`, torchMlp[threads], '-');
+  console.log(
+    `pytorch ${torchRuns[0].torch}, ${torchRuns[0].threads} thread (mlp: 1 and 2), BLAS: ${torchRuns[0].blas}`,
+  );
 }
 
 console.log('\nratios of s/epoch, each taken within a round (median over rounds, [range]):');
-const perRound = (key) => (key === 'torch' ? torchRuns : (runs.get(key) ?? [])).map((r) => r.perEpoch);
+const perRound = (key) =>
+  (key === 'torch' ? torchRuns : key.startsWith('torch-mlp-') ? torchMlp[key.slice(-1)] : (runs.get(key) ?? [])).map(
+    (r) => r.perEpoch,
+  );
 const ratio = (a, b, label) => {
   const [xa, xb] = [perRound(a), perRound(b)];
   const n = Math.min(xa.length, xb.length);
@@ -213,3 +239,10 @@ for (const backend of backends) {
 }
 for (const backend of backends)
   ratio('wasm:layers', `${backend}:concise`, `wasm layers model.fit / ${backend} concise`);
+for (const backend of values['mlp-backends'].split(',').filter(Boolean))
+  for (const threads of [1, 2])
+    ratio(
+      `${backend}:mlp`,
+      `torch-mlp-${threads}`,
+      `${backend} mlp / pytorch mlp ${threads} thread${threads > 1 ? 's' : ''}`,
+    );

@@ -27,6 +27,7 @@ describe('softmax train: parsing', () => {
     expect(runTrain).toHaveBeenCalledTimes(1);
     expect(runTrain.mock.calls[0]?.[0]).toEqual({
       impl: 'concise',
+      model: 'softmax',
       epochs: 5,
       batchSize: 256,
       lr: 0.1,
@@ -62,6 +63,7 @@ describe('softmax train: parsing', () => {
     expect(code).toBe(0);
     expect(runTrain.mock.calls[0]?.[0]).toEqual({
       impl: 'scratch',
+      model: 'softmax',
       epochs: 3,
       batchSize: 64,
       lr: 0.5,

@@ -12,6 +12,8 @@ import type { Trainer } from '../../core/trainer/trainer.js';
 import type { EpochEndInfo, History } from '../../core/fit/callbacks.js';
 import type { Callback } from '../../core/fit/callbacks.js';
 import type { Checkpoint, CheckpointMeta, RunOptions } from '../../core/fit/checkpoint.js';
+import { withRunDefaults } from '../../core/fit/checkpoint.js';
+import { globalState, restoreGlobal } from '../../core/random.js';
 import { CheckpointStore } from '../../node/checkpoint-store.js';
 import type { EpochMetrics, EpochPosition } from '../../core/d2l/train.js';
 
@@ -29,13 +31,27 @@ const FLAGS: Record<keyof Omit<RunOptions, 'backend'>, string> = {
   seed: '--seed',
   dataset: '--dataset',
   limit: '--limit',
+  model: '--model',
+  hidden: '--hidden',
+  dropout: '--dropout',
+  activation: '--activation',
+  optimizer: '--optimizer',
+  momentum: '--momentum',
+  wd: '--wd',
+  lrSchedule: '--lr-schedule',
 };
 
-/** The options of `run` that differ from `saved`, each as "--lr 0.1 in the checkpoint, 0.5 now". */
+const shown = (v: unknown): string => (Array.isArray(v) ? v.join(',') || 'none' : String(v ?? 'unset'));
+
+/**
+ * The options of `run` that differ from `saved`, each as "--lr 0.1 in the checkpoint, 0.5 now". A checkpoint
+ * written before the network options existed trained softmax regression with plain sgd.
+ */
 export function incompatibilities(saved: RunOptions, run: RunOptions): string[] {
+  const [a, b] = [withRunDefaults(saved), withRunDefaults(run)];
   return (Object.keys(FLAGS) as (keyof typeof FLAGS)[])
-    .filter((k) => saved[k] !== run[k])
-    .map((k) => `${FLAGS[k]} ${String(saved[k] ?? 'unset')} in the checkpoint, ${String(run[k] ?? 'unset')} now`);
+    .filter((k) => shown(a[k]) !== shown(b[k]))
+    .map((k) => `${FLAGS[k]} ${shown(a[k])} in the checkpoint, ${shown(b[k])} now`);
 }
 
 /** Where a resumed run starts: `fit`'s initial epoch, position and history. */
@@ -128,6 +144,8 @@ export class CheckpointSession implements Callback {
       t.trainer.importStates(ckpt.dir, meta.trainer, ckpt.states);
     }
     t.loader.restore(meta.loader, { skipBatches: meta.position?.batch ?? 0 });
+    // After the model drew its initial weights: from here on the draws (dropout masks) are the saved run's.
+    if (meta.random !== undefined) restoreGlobal(meta.random);
     return { initialEpoch: meta.epoch + 1, initialPosition: meta.position ?? undefined, initialHistory: meta.history };
   }
 
@@ -174,6 +192,7 @@ export class CheckpointSession implements Callback {
       loader,
       history: [...this.history],
       trainer: states?.meta ?? null,
+      random: globalState(),
     };
     return this.store.save(meta, t.params, states?.arrays ?? []);
   }

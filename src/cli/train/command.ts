@@ -7,15 +7,70 @@ import type { Logger } from '../../core/logger.js';
 import { LOG_LEVELS } from '../logger.js';
 import { makeCommand } from '../make-command.js';
 import { BACKEND_CHOICES, checkTrainOptions, numberFlag, positiveInt } from '../options.js';
+import { ACTIVATION_NAMES } from '../../core/nn/activation-names.js';
+import { checkLrSchedule } from './lr-schedule.js';
+import { listFlag, resolveNetwork } from './network.js';
 
 // No `type: 'number'` on numeric flags: yargs would turn 'abc' into NaN before we could quote it.
 export const trainOptions = {
   impl: {
     choices: ['concise', 'scratch'] as const,
     default: 'concise' as const,
-    describe: 'concise: Gluon-style nn.Dense + Trainer; scratch: explicit softmax, cross-entropy and SGD',
+    describe: "concise: Gluon-style nn layers + Trainer; scratch: the book's explicit parameters, softmax and SGD",
   },
-  epochs: { requiresArg: true, default: 5, coerce: positiveInt('epochs'), describe: 'Passes over the training set' },
+  model: {
+    choices: ['softmax', 'mlp'] as const,
+    default: 'softmax' as const,
+    describe:
+      'softmax: softmax regression (D2L 3.6-3.7); mlp: a multilayer perceptron (4.2-4.3), with --dropout the ' +
+      'dropout chapter (4.6)',
+  },
+  hidden: {
+    requiresArg: true,
+    coerce: (raw: unknown) =>
+      listFlag('hidden', raw, (n) => Number.isInteger(n) && n >= 1 && n <= 65536, 'layer sizes (1 to 65536)'),
+    describe: 'mlp: units of each hidden layer (default 256; with --dropout, 256 per rate: 256,256)',
+  },
+  dropout: {
+    requiresArg: true,
+    coerce: (raw: unknown) => listFlag('dropout', raw, (n) => n >= 0 && n < 1, 'rates in [0, 1)'),
+    describe: "mlp: dropout rate after each hidden layer, e.g. 0.2,0.5 (the book's; default none)",
+  },
+  activation: {
+    choices: ACTIVATION_NAMES,
+    describe: 'mlp: activation of the hidden layers (default relu)',
+  },
+  optimizer: {
+    choices: ['sgd', 'adam'] as const,
+    describe: "concise: the Trainer's optimizer (default sgd)",
+  },
+  momentum: {
+    requiresArg: true,
+    coerce: (raw: unknown) =>
+      numberFlag('momentum', raw, (n) => Number.isFinite(n) && n >= 0 && n < 1, 'a number in [0, 1)'),
+    describe: 'concise, sgd: momentum (default 0)',
+  },
+  wd: {
+    requiresArg: true,
+    coerce: (raw: unknown) => numberFlag('wd', raw, (n) => Number.isFinite(n) && n >= 0, 'a number >= 0'),
+    describe: 'concise: weight decay of the weights (biases are not decayed, as in D2L 4.5; default 0)',
+  },
+  'lr-schedule': {
+    type: 'string',
+    requiresArg: true,
+    coerce: (raw: string) => {
+      checkLrSchedule(raw);
+      return raw;
+    },
+    describe:
+      'concise: learning-rate schedule, steps in epochs: factor,step=2[,factor=0.5] | multifactor,steps=3/6' +
+      '[,factor=0.1] | poly[,pwr=2][,final=LR] | cosine[,final=LR]; each [,warmup=EPOCHS]',
+  },
+  epochs: {
+    requiresArg: true,
+    coerce: positiveInt('epochs'),
+    describe: 'Passes over the training set (default 5 for softmax, 10 for mlp, as in the book)',
+  },
   'batch-size': {
     requiresArg: true,
     default: 256,
@@ -24,9 +79,8 @@ export const trainOptions = {
   },
   lr: {
     requiresArg: true,
-    default: 0.1,
     coerce: (raw: unknown) => numberFlag('lr', raw, (n) => Number.isFinite(n) && n > 0, 'a positive finite number'),
-    describe: 'Learning rate of minibatch SGD',
+    describe: "Learning rate (default the chapter's: 0.1; 0.5 for mlp with --dropout; 0.001 for adam)",
   },
   seed: {
     requiresArg: true,
@@ -114,11 +168,17 @@ async function readSplitsEarly(
 
 export const trainCommand = makeCommand({
   command: 'train',
-  describe: 'Train softmax regression on Fashion-MNIST and print the textbook epoch lines',
-  builder: (y) => y.options(trainOptions).check(checkTrainOptions),
+  describe: 'Train softmax regression or an MLP on Fashion-MNIST and print the textbook epoch lines',
+  builder: (y) =>
+    y.options(trainOptions).check((args) => {
+      checkTrainOptions(args);
+      resolveNetwork(args); // refuses combinations such as --dropout without --model mlp before anything loads
+      return true;
+    }),
   handler: async (args) => {
     const { rootLogger } = await import('../logger.js');
     const logger = rootLogger({ level: args.logLevel, file: args.logFile });
+    const network = resolveNetwork(args);
     // Reading the data set (mostly on libuv's threads) overlaps loading TensorFlow.js on this one.
     const splits = readSplitsEarly(args, logger);
     await (await import('./preload.js')).loadTfjsInSteps();
@@ -131,9 +191,18 @@ export const trainCommand = makeCommand({
     await runTrain(
       {
         impl: args.impl,
-        epochs: args.epochs,
+        // The chapter's defaults resolved here, so the run and its records carry the numbers used.
+        epochs: network.epochs,
         batchSize: args.batchSize,
-        lr: args.lr,
+        lr: network.lr,
+        model: args.model,
+        hidden: args.hidden,
+        dropout: args.dropout,
+        activation: args.activation,
+        optimizer: args.optimizer,
+        momentum: args.momentum,
+        wd: args.wd,
+        lrSchedule: args.lrSchedule,
         seed: args.seed,
         backend: args.backend,
         dataDir: args.dataDir,

@@ -5,9 +5,7 @@
  */
 import type { DatasetInfo } from '../../core/data/datasets.js';
 import type { EpochMetrics } from '../../core/d2l/train.js';
-import type { SoftmaxRegressionScratch } from '../../core/d2l/scratch/softmax-regression.js';
-import { denseFromScratch } from '../../core/d2l/scratch/to-dense.js';
-import type { Block } from '../../core/nn/block.js';
+import type { Sequential } from '../../core/nn/sequential.js';
 import type { ModelMeta } from '../../core/nn/serialize.js';
 import { metricsRecord } from './lines.js';
 import type { RunDir } from './run-dir.js';
@@ -16,13 +14,13 @@ import { versions } from './run-dir.js';
 /** Saves the model into the run directory's `model/`; returns that path. */
 export async function saveModel(
   run: RunDir,
-  model: Block | SoftmaxRegressionScratch,
+  model: Sequential | { toConcise(): Sequential },
   meta: Partial<ModelMeta>,
 ): Promise<string> {
   if ('saveParameters' in model) {
     await model.saveParameters(run.modelDir, meta);
   } else {
-    const net = denseFromScratch(model.W.data(), model.b.data());
+    const net = model.toConcise();
     try {
       await net.saveParameters(run.modelDir, meta);
     } finally {

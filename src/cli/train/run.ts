@@ -19,15 +19,19 @@ import '../../node/setup.js';
 import { CheckpointSession } from './checkpoints.js';
 import { EpochLines } from './lines.js';
 import { buildModel, resumeCommand } from './model.js';
+import type { NetworkFlags } from './network.js';
+import { describeNetwork, resolveNetwork } from './network.js';
 import { saveModel, writeRunJson } from './outputs.js';
 import { EpochProgress, withStatus } from './progress.js';
 import { RunDir } from './run-dir.js';
 
-export interface TrainArgs {
+export interface TrainArgs extends NetworkFlags {
   impl: 'concise' | 'scratch';
-  epochs: number;
+  /** Undefined ⇒ the chapter's (5 for softmax regression, 10 for the MLP). */
+  epochs?: number | undefined;
   batchSize: number;
-  lr: number;
+  /** Undefined ⇒ the chapter's (0.1; 0.5 with dropout; 0.001 for adam). */
+  lr?: number | undefined;
   /** Undefined ⇒ a random seed, reported so the run can be repeated. */
   seed?: number | undefined;
   backend: string;
@@ -99,6 +103,8 @@ function stopOn(signal: AbortSignal): Callback {
 export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainResult> {
   const { logger } = deps;
   const startedAt = new Date();
+  const network = resolveNetwork(args);
+  const { epochs, lr } = network;
   const print = deps.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const backend = await initBackend(args.backend);
   for (const s of backend.skipped) logger.info({ backend: s.name, reason: s.reason }, 'backend skipped');
@@ -109,17 +115,25 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
   const run = {
     impl: args.impl,
     batchSize: args.batchSize,
-    lr: args.lr,
+    lr,
     seed,
     dataset: dataset.name,
     limit: args.limit ?? null,
     backend: backend.name,
+    model: network.model,
+    hidden: network.hidden,
+    dropout: network.dropout,
+    activation: network.activation,
+    optimizer: network.optimizer,
+    momentum: network.momentum,
+    wd: network.wd,
+    lrSchedule: network.lrSchedule,
   };
   const signal = deps.signal;
   const checkpoints = await CheckpointSession.open(
-    { dir: args.checkpointDir ?? args.resume, keep: args.keep ?? 3, resume: args.resume, epochs: args.epochs },
+    { dir: args.checkpointDir ?? args.resume, keep: args.keep ?? 3, resume: args.resume, epochs },
     run,
-    (dir) => resumeCommand({ ...args, seed }, dir),
+    (dir) => resumeCommand({ ...args, ...network, seed }, dir),
     notice,
     () => (signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'),
   );
@@ -141,21 +155,21 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
     args.out === undefined
       ? undefined
       : await RunDir.create(args.out, {
-          title: `${args.impl} softmax regression on ${dataset.title}`,
-          epochs: args.epochs,
+          title: `${args.impl} ${describeNetwork(network)} on ${dataset.title}`,
+          epochs,
         });
   if (runDir !== undefined) notice(`run directory: ${runDir.dir} (metrics.jsonl, curves.svg/.png, run.json, model/)`);
   (args.json ? notice : print)(
-    `training ${args.impl} softmax regression on ${backend.name}: ` +
-      `${args.epochs} epoch${args.epochs === 1 ? '' : 's'}, batch size ${args.batchSize}, lr ${args.lr}, seed ${seed}`,
+    `training ${args.impl} ${describeNetwork(network)} on ${backend.name}: ` +
+      `${epochs} epoch${epochs === 1 ? '' : 's'}, batch size ${args.batchSize}, lr ${lr}, seed ${seed}`,
   );
   logger.info({ ...args, seed, backend: backend.name, dataDir: source.dir }, 'training started');
 
-  const model = buildModel(args.impl, args.lr);
+  const model = buildModel(network, trainIter.length);
   const progress =
     deps.progressStream === undefined
       ? undefined
-      : new EpochProgress({ epochs: args.epochs, batches: trainIter.length, stream: deps.progressStream });
+      : new EpochProgress({ epochs, batches: trainIter.length, stream: deps.progressStream });
   const lines = new EpochLines({ json: args.json ?? false, checkLeaks: args.checkLeaks ?? false }, print, logger, () =>
     progress?.clear(),
   );
@@ -172,7 +186,7 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
     if (runDir !== undefined) callbacks.push(runDir);
     callbacks.push(checkpoints);
     const result = await fit(model.net, trainIter, testIter, model.loss, {
-      epochs: args.epochs,
+      epochs,
       batchSize: args.batchSize,
       updater: model.updater,
       callbacks,
@@ -183,7 +197,13 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
       await runDir?.settle().catch(() => undefined); // the curves of the epochs done; the stop is what is reported
       throw checkpoints.interruption;
     }
-    const meta = { classes: dataset.classes, dataset: dataset.name, impl: args.impl, metrics: finalMetrics(history) };
+    const meta = {
+      classes: dataset.classes,
+      dataset: dataset.name,
+      impl: args.impl,
+      model: network.model,
+      metrics: finalMetrics(history),
+    };
     if (runDir !== undefined) modelDir = await saveModel(runDir, model.saveable, meta);
   } finally {
     model.dispose();
@@ -196,7 +216,7 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
   (args.json ? notice : print)(`${examplesPerSec.toFixed(1)} examples/sec on ${backend.name}`);
   if (runDir !== undefined)
     await writeRunJson(runDir, {
-      args,
+      args: { ...args, ...network },
       backend: backend.name,
       seed,
       dataset,

@@ -6,6 +6,7 @@
  * options of the run, so `--resume` can refuse a checkpoint of an incompatible run.
  */
 import type { LoaderState } from '../data/data-loader.js';
+import type { GeneratorState } from '../random.js';
 import { DivergenceError, ModelFormatError } from '../errors.js';
 import type { Manifest, NamedArray } from '../io/bundle.js';
 import type { Parameter } from '../nn/parameter.js';
@@ -26,6 +27,34 @@ export interface RunOptions {
   limit: number | null;
   /** The backend's name (auto resolved): another one gives other rounding. */
   backend: string;
+  /** The network and its optimizer; absent in checkpoints of softmax regression written before the MLP. */
+  model?: string;
+  hidden?: number[];
+  dropout?: number[];
+  activation?: string;
+  optimizer?: string;
+  momentum?: number;
+  wd?: number;
+  lrSchedule?: string | null;
+}
+
+/** The network fields of a checkpoint written before they existed: softmax regression with plain sgd. */
+export const RUN_DEFAULTS: Required<Pick<RunOptions, NetworkField>> = {
+  model: 'softmax',
+  hidden: [],
+  dropout: [],
+  activation: 'relu',
+  optimizer: 'sgd',
+  momentum: 0,
+  wd: 0,
+  lrSchedule: null,
+};
+
+type NetworkField = 'model' | 'hidden' | 'dropout' | 'activation' | 'optimizer' | 'momentum' | 'wd' | 'lrSchedule';
+
+/** `run` with the network fields an older checkpoint lacks filled in with what it trained. */
+export function withRunDefaults(run: RunOptions): Required<RunOptions> {
+  return { ...RUN_DEFAULTS, ...run } as Required<RunOptions>;
 }
 
 /** What a checkpoint's manifest adds to the bundle header. */
@@ -40,6 +69,11 @@ export interface CheckpointMeta {
   history: EpochMetrics[];
   /** Optimizer state (concise only), as `Trainer.exportStates` describes it. */
   trainer: TrainerStatesMeta | null;
+  /**
+   * The global generator's state (dropout masks are drawn from it), so a resumed run draws the masks an
+   * uninterrupted one would; absent in checkpoints written before dropout.
+   */
+  random?: GeneratorState;
 }
 
 /** What a resumed run restores: the manifest and the arrays split by kind. */
@@ -76,6 +110,15 @@ const isNum = (v: unknown): v is number => typeof v === 'number';
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): boolean => isNum(v) && Number.isSafeInteger(v) && v >= 0;
 
+/** An ARC4 state: i, j and S a permutation table of 256 bytes. */
+const isGeneratorState = (g: unknown): boolean =>
+  isObj(g) &&
+  isCount(g['i']) &&
+  isCount(g['j']) &&
+  Array.isArray(g['S']) &&
+  g['S'].length === 256 &&
+  g['S'].every(isCount);
+
 const HISTORY_FIELDS = ['epoch', 'loss', 'trainAcc', 'testAcc', 'seconds', 'examples', 'numTensors'];
 
 /** The first manifest field a resumed run relies on that is missing or malformed, else undefined. */
@@ -95,6 +138,19 @@ function badField(m: Record<string, unknown>): string | undefined {
     !(run['limit'] === null || isCount(run['limit']))
   )
     return 'run';
+  const numbers = (v: unknown): boolean => Array.isArray(v) && v.every((x) => isNum(x) && Number.isFinite(x));
+  const optional = (k: string, ok: (v: unknown) => boolean): boolean => run[k] === undefined || ok(run[k]);
+  if (
+    !optional('model', (v) => typeof v === 'string') ||
+    !optional('hidden', numbers) ||
+    !optional('dropout', numbers) ||
+    !optional('activation', (v) => typeof v === 'string') ||
+    !optional('optimizer', (v) => typeof v === 'string') ||
+    !optional('momentum', isNum) ||
+    !optional('wd', isNum) ||
+    !optional('lrSchedule', (v) => v === null || typeof v === 'string')
+  )
+    return 'run';
   if (!isCount(m['epoch'])) return 'epoch';
   const p = m['position'];
   if (
@@ -112,18 +168,9 @@ function badField(m: Record<string, unknown>): string | undefined {
   const loader = m['loader'];
   if (!isObj(loader) || !Array.isArray(loader['carry']) || !loader['carry'].every(isCount)) return 'loader';
   const g = loader['generator'];
-  if (
-    g !== null &&
-    !(
-      isObj(g) &&
-      isCount(g['i']) &&
-      isCount(g['j']) &&
-      Array.isArray(g['S']) &&
-      g['S'].length === 256 &&
-      g['S'].every(isCount)
-    )
-  )
-    return 'loader';
+  if (g !== null && !isGeneratorState(g)) return 'loader';
+  const r = m['random'];
+  if (r !== undefined && !isGeneratorState(r)) return 'random';
   const history = m['history'];
   if (
     !Array.isArray(history) ||
@@ -136,6 +183,10 @@ function badField(m: Record<string, unknown>): string | undefined {
     t !== null &&
     !(isObj(t) && typeof t['optimizer'] === 'string' && isNum(t['learningRate']) && Array.isArray(t['slots']))
   )
+    return 'trainer';
+  if (t !== null && !(t['numUpdate'] === undefined || isCount(t['numUpdate']))) return 'trainer';
+  const sch = t === null ? null : t['scheduler'];
+  if (!(sch === undefined || sch === null || (Array.isArray(sch) && sch.every((v) => isNum(v) && Number.isFinite(v)))))
     return 'trainer';
   if (
     t !== null &&
