@@ -3,6 +3,7 @@
  * Dropout acting only in training mode, its mask statistics and exact scaling, gradients, repr, memory.
  */
 import * as autograd from '../../../src/core/autograd/index.js';
+import { initBackend } from '../../../src/core/backend/registry.js';
 import { tf } from '../../../src/core/backend/tf.js';
 import { ConfigError, ShapeError } from '../../../src/core/errors.js';
 import { Activation } from '../../../src/core/nn/activation.js';
@@ -12,6 +13,8 @@ import { Flatten } from '../../../src/core/nn/flatten.js';
 import { Constant } from '../../../src/core/nn/init.js';
 import { Sequential } from '../../../src/core/nn/sequential.js';
 import { seed } from '../../../src/core/random.js';
+import '../../../src/node/setup.js';
+import { describeOn } from '../../backends.js';
 import { expectClose, expectError, expectNoLeak, values } from '../../helpers.js';
 
 const xs = [-3, -0.5, 0, 0.5, 3];
@@ -23,7 +26,10 @@ const expected: Record<string, (x: number) => number> = {
   softsign: (x) => x / (1 + Math.abs(x)),
 };
 
-describe('nn.Activation', () => {
+describeOn(['cpu', 'wasm', 'blas'], 'nn.Activation', (backend) => {
+  beforeAll(async () => void (await initBackend(backend)));
+  afterAll(async () => void (await initBackend('cpu')));
+
   it.each(Object.keys(expected))('%s matches its definition element-wise, keeping the shape', (name) => {
     const act = new Activation(name as never);
     const x = tf.tensor2d([xs, xs.map((v) => v * 2)]);
@@ -33,7 +39,9 @@ describe('nn.Activation', () => {
     expect(act.toString()).toBe(`Activation(${name})`);
     tf.dispose([x, y]);
   });
+});
 
+describe('nn.Activation names', () => {
   it('refuses an unknown activation, naming it and the known ones', () => {
     expectError(() => new Activation('gelu' as never), ConfigError, /Unknown activation 'gelu'.*relu, sigmoid/);
   });
