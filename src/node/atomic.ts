@@ -105,6 +105,19 @@ export async function ensureDir(dir: string): Promise<void> {
   });
 }
 
+/** Creates directory `dir` itself (its parent must exist): false if something is there already. */
+export async function makeDirExclusive(dir: string): Promise<boolean> {
+  return writing(dir, async () => {
+    try {
+      await mkdir(dir);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+  });
+}
+
 /** Exclusive creation that refuses to go through a link at the last component. */
 const CREATE_NEW = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW;
 

@@ -41,6 +41,8 @@ export interface TrainArgs {
    * runs/<timestamp>).
    */
   out?: string | undefined;
+  /** Make `out` a new directory (`out-2`, `out-3`... when taken): the CLI's default runs/<timestamp>. */
+  freshOut?: boolean | undefined;
   /** Print one JSON object per epoch on stdout instead of the book's lines. */
   json?: boolean | undefined;
   /** Write a checkpoint after every epoch (and on SIGINT/SIGTERM) into this directory. */
@@ -143,6 +145,7 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
       : await RunDir.create(args.out, {
           title: `${args.impl} softmax regression on ${dataset.title}`,
           epochs: args.epochs,
+          fresh: args.freshOut,
         });
   if (runDir !== undefined) notice(`run directory: ${runDir.dir} (metrics.jsonl, curves.svg/.png, run.json, model/)`);
   (args.json ? notice : print)(
@@ -196,7 +199,7 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
   (args.json ? notice : print)(`${examplesPerSec.toFixed(1)} examples/sec on ${backend.name}`);
   if (runDir !== undefined)
     await writeRunJson(runDir, {
-      args,
+      args: { ...args, out: runDir.dir },
       backend: backend.name,
       seed,
       dataset,
