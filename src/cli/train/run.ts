@@ -99,6 +99,16 @@ function stopOn(signal: AbortSignal): Callback {
 
 /** Runs a whole training job as the CLI does; see `TrainArgs`. */
 export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainResult> {
+  // What the job holds (the checkpoint directory's lock) is let go however it ends.
+  const held: { close(): Promise<void> }[] = [];
+  try {
+    return await trainJob(args, deps, held);
+  } finally {
+    for (const h of held) await h.close();
+  }
+}
+
+async function trainJob(args: TrainArgs, deps: TrainDeps, held: { close(): Promise<void> }[]): Promise<TrainResult> {
   const { logger } = deps;
   const startedAt = new Date();
   const print = deps.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
@@ -125,6 +135,7 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
     notice,
     () => (signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'),
   );
+  held.push(checkpoints);
   const loadStart = performance.now();
   const splits = await withStatus(
     deps.progressStream,
