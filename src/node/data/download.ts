@@ -20,6 +20,7 @@ import { readIdxFile } from './read.js';
 import { FetchError, fetchToFile } from './http.js';
 import type { FetchOptions } from './http.js';
 import { gunzipIfCompressed } from './gunzip.js';
+import { pausePoint } from '../test-pause.js';
 
 /** Reports one file's bytes as they arrive (the CLI draws a progress bar with it). */
 export interface ProgressSink {
@@ -164,6 +165,7 @@ async function downloadFile(
           });
           progress?.stop();
           const content = await verifyDownload(temp, info, target);
+          await pausePoint('download-rename', target);
           await rename(temp, target);
           logger.info({ url: result.url, path: target, resumedFrom: result.resumedFrom }, 'downloaded and verified');
           return { url: result.url, content };
