@@ -27,11 +27,13 @@ interface RunOptions {
   env?: Record<string, string>;
   /** `SOFTMAX_TEST_PAUSE` spec: the process is killed with SIGKILL once it reports that pause. */
   pauseAt?: string;
+  /** Polled every 20 ms: the process is killed with SIGKILL once it returns true. */
+  killWhen?: () => boolean;
   cwd?: string;
 }
 
 /** Runs `node ...args` to its end, or (with `pauseAt`) until it pauses there and is killed. */
-export function runNode(args: string[], { env = {}, pauseAt, cwd = ROOT }: RunOptions = {}): Promise<Exit> {
+export function runNode(args: string[], { env = {}, pauseAt, killWhen, cwd = ROOT }: RunOptions = {}): Promise<Exit> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   delete childEnv['SOFTMAX_TEST_PAUSE'];
   if (pauseAt !== undefined) childEnv['SOFTMAX_TEST_PAUSE'] = pauseAt;
@@ -48,10 +50,12 @@ export function runNode(args: string[], { env = {}, pauseAt, cwd = ROOT }: RunOp
       child.kill('SIGKILL');
     }
   });
+  const poll = killWhen === undefined ? undefined : setInterval(() => void (killWhen() && child.kill('SIGKILL')), 20);
   return new Promise((done) =>
-    child.on('close', (code, signal) =>
-      done({ code, signal, stdout, stderr, ...(pausedAt === undefined ? {} : { pausedAt }) }),
-    ),
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      done({ code, signal, stdout, stderr, ...(pausedAt === undefined ? {} : { pausedAt }) });
+    }),
   );
 }
 

@@ -121,14 +121,17 @@ export async function makeDirExclusive(dir: string): Promise<boolean> {
 /** Exclusive creation that refuses to go through a link at the last component. */
 const CREATE_NEW = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW;
 
-/** Writes and fsyncs `data` to a new file (which must not exist, not even as a dangling link). */
-async function writeNew(file: string, data: Uint8Array | string): Promise<void> {
+/**
+ * Writes and fsyncs `data` to a new file (which must not exist, not even as a dangling link); `target` is
+ * the name it is written for (the pause point's).
+ */
+async function writeNew(file: string, data: Uint8Array | string, target = file): Promise<void> {
   const handle = await open(file, CREATE_NEW, 0o644);
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     const half = bytes.length >> 1;
     await handle.write(bytes.subarray(0, half));
-    await pausePoint('file-write', file);
+    await pausePoint('file-write', target);
     await handle.write(bytes.subarray(half));
     await handle.sync();
   } finally {
@@ -151,7 +154,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
   const temp = tempName(file);
   await writing(file, async () => {
     try {
-      await writeNew(temp, data);
+      await writeNew(temp, data, file);
       await pausePoint('file-rename', file);
       await rename(temp, file);
     } catch (err) {
