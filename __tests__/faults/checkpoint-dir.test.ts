@@ -18,8 +18,12 @@ import { CheckpointStore, readCheckpoint } from '../../src/node/checkpoint-store
 import { tempDir } from '../helpers.js';
 import { QUICK, SILENT, cli, expectOneLine, snapshot } from './fault-helpers.js';
 
-const net = new Sequential().add(new Dense(2, { inUnits: 2 }));
-net.initialize();
+// Made once the backend is chosen (the setup's beforeAll), not at import.
+let net: Sequential;
+beforeAll(() => {
+  net = new Sequential().add(new Dense(2, { inUnits: 2 }));
+  net.initialize();
+});
 afterAll(() => net.dispose());
 const loader = new DataLoader(
   { images: new Uint8Array(8), labels: new Uint8Array(4), count: 4, featureSize: 2 },
