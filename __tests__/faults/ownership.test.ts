@@ -104,7 +104,7 @@ describe('RunDir.create reuses only run directories softmax made', () => {
     const out = tempDir();
     writeFileSync(join(out, 'run.json'), JSON.stringify({ versions: { softmax: '0.0.9' } }));
     writeFileSync(join(out, 'metrics.jsonl'), '{"epoch":1}\n');
-    await RunDir.create(out, { title: 't', epochs: 1 });
+    await (await RunDir.create(out, { title: 't', epochs: 1 })).close();
     expect(Object.keys(snapshot(out))).toEqual(['.softmax-run', 'metrics.jsonl', 'run.json']);
     expect(snapshot(out)['metrics.jsonl']).toBe(Buffer.from('{"epoch":1}\n').toString('base64')); // not emptied
   });
@@ -112,7 +112,7 @@ describe('RunDir.create reuses only run directories softmax made', () => {
   it('a directory with unrelated files only is used, and they are left alone', async () => {
     const out = tempDir();
     writeFileSync(join(out, 'notes.txt'), 'mine');
-    await RunDir.create(out, { title: 't', epochs: 1 });
+    await (await RunDir.create(out, { title: 't', epochs: 1 })).close();
     expect(Object.keys(snapshot(out))).toEqual(['.softmax-run', 'notes.txt']);
   });
 });

@@ -20,6 +20,7 @@ describe('default run directories: created exclusively', () => {
       RunDir.create(defaultRunDir(now, join(root, 'runs')), { title: 't', epochs: 1, fresh: true }),
     ]);
     expect([a.dir, b.dir].sort()).toEqual([name, `${name}-2`]);
+    await Promise.all([a.close(), b.close()]);
     expect(snapshot(join(root, 'runs'))).toEqual({
       '2026-12-01T20-30-01': '<dir>',
       '2026-12-01T20-30-01/.softmax-run': expect.any(String),
@@ -35,8 +36,23 @@ describe('default run directories: created exclusively', () => {
     writeFileSync(`${name}-2`, 'a file in the way');
     const run = await RunDir.create(name, { title: 't', epochs: 1, fresh: true });
     expect(run.dir).toBe(`${name}-3`);
+    await run.close();
     expect(readFileSync(join(name, 'metrics.jsonl'), 'utf8')).toBe('earlier run\n');
     expect(readFileSync(`${name}-2`, 'utf8')).toBe('a file in the way');
+  });
+});
+
+describe('two runs into one --out: the second is refused while the first runs', () => {
+  it('a live run holds the lock: exit 12 naming its pid, the directory unchanged; once it closes, reusable', async () => {
+    const out = join(tempDir(), 'run');
+    const first = await RunDir.create(out, { title: 't', epochs: 1 });
+    const before = snapshot(out);
+    const exit = await cli(['train', ...QUICK, '--epochs', '1', ...SILENT, '--out', out]);
+    expectOneLine(exit, 12, new RegExp(`^softmax: ${out} is in use by another softmax run \\(pid ${process.pid}\\)`));
+    expect(snapshot(out)).toEqual(before);
+    await first.close();
+    await (await RunDir.create(out, { title: 't', epochs: 1 })).close();
+    expect(Object.keys(snapshot(out))).toEqual(['.softmax-run']);
   });
 });
 

@@ -42,7 +42,7 @@ export const ExitCode = {
   output: 10,
   /** No usable checkpoint to resume from, or one written by an incompatible run. */
   checkpoint: 11,
-  /** The checkpoint directory is in use by another run (its lock file names the pid). */
+  /** The checkpoint or run directory is in use by another run (its lock file names the pid). */
   locked: 12,
   /** Training stopped by SIGINT (Ctrl+C) after writing a checkpoint: 128 + 2, as shells report it. */
   sigint: 130,

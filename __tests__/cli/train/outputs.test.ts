@@ -110,6 +110,7 @@ describe('RunDir curves, drawn in the background', () => {
     for (const n of [1, 2, 3]) await run.onEpochEnd(epoch(n)); // back to back: drawings coalesce
     expect(readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
     await run.settle();
+    await run.close(); // releases the run directory's lock
     expect(svgTexts(join(dir, 'curves.svg'))).toEqual(expect.arrayContaining(['after epoch 3']));
     expect(pngSize(join(dir, 'curves.png')).width).toBeGreaterThan(800);
     expect(readdirSync(dir).sort()).toEqual(['.softmax-run', 'curves.png', 'curves.svg', 'metrics.jsonl']); // no temporary files left

@@ -5,7 +5,8 @@
  * is replaced atomically, so a viewer refreshing one never sees half of it. A marker file (`.softmax-run`)
  * says the directory is one softmax made: files of those names in a directory without it are a user's,
  * and the run refuses to start rather than replace them. Nothing is written before the first epoch ends,
- * so a run that fails early leaves an earlier run's files as they were.
+ * so a run that fails early leaves an earlier run's files as they were. The directory is locked while the
+ * run lasts (`DirLock`), so two runs never write into one.
  */
 import { readFileSync } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { tf } from '../../core/backend/tf.js';
 import { OutputError } from '../../core/errors.js';
 import { cleanStaleTemps, ensureDir, makeDirExclusive, writeFileAtomic } from '../../node/atomic.js';
 import { foreignContent } from '../../node/bundle-files.js';
+import { DirLock } from '../../node/dir-lock.js';
 import { CurvesPlotter } from '../../node/render/curves-plotter.js';
 import type { EpochMetrics } from '../../core/d2l/train.js';
 import type { Callback } from '../../core/fit/callbacks.js';
@@ -101,23 +103,35 @@ export class RunDir implements Callback {
     readonly dir: string,
     private readonly title: string,
     private readonly epochs: number,
+    private readonly lock: DirLock,
   ) {}
 
   /**
    * Creates `dir` (with `fresh`, a new directory: `dir-2`... when taken) or reuses one softmax made, checking
-   * it can be written before any training. Throws `OutputError`, also for a directory holding a user's files.
+   * it can be written before any training, and locks it until `close`. Throws `OutputError`, also for a
+   * directory holding a user's files, and `DirectoryLockedError` while another run writes into it.
    */
   static async create(dir: string, options: { title: string; epochs: number; fresh?: boolean }): Promise<RunDir> {
-    if (options.fresh === true) {
-      dir = await createFresh(dir);
-    } else {
-      await ensureDir(dir);
-      await checkOwnership(dir);
-      await cleanStaleTemps(dir);
+    if (options.fresh === true) dir = await createFresh(dir);
+    else await ensureDir(dir);
+    const lock = await DirLock.acquire(dir);
+    try {
+      if (options.fresh !== true) {
+        await checkOwnership(dir);
+        await cleanStaleTemps(dir);
+      }
+      // The marker, written atomically, is also the probe that the directory can be written.
+      await writeFileAtomic(path.join(dir, RUN_DIR_MARKER), 'a run directory of softmax train\n');
+    } catch (err) {
+      await lock.release();
+      throw err;
     }
-    // The marker, written atomically, is also the probe that the directory can be written.
-    await writeFileAtomic(path.join(dir, RUN_DIR_MARKER), 'a run directory of softmax train\n');
-    return new RunDir(dir, options.title, options.epochs);
+    return new RunDir(dir, options.title, options.epochs, lock);
+  }
+
+  /** Releases the directory's lock; call once the run's last file is written. */
+  async close(): Promise<void> {
+    await this.lock.release();
   }
 
   get modelDir(): string {

@@ -158,6 +158,7 @@ async function trainJob(args: TrainArgs, deps: TrainDeps, held: { close(): Promi
           epochs: args.epochs,
           fresh: args.freshOut,
         });
+  if (runDir !== undefined) held.push(runDir);
   if (runDir !== undefined) notice(`run directory: ${runDir.dir} (metrics.jsonl, curves.svg/.png, run.json, model/)`);
   (args.json ? notice : print)(
     `training ${args.impl} softmax regression on ${backend.name}: ` +
