@@ -10,7 +10,8 @@ import { ModelFormatError, OutputError } from '../core/errors.js';
 import { MANIFEST_FILE, decodeManifest, decodeWeights, encodeBundle } from '../core/io/bundle.js';
 import type { Manifest, NamedArray } from '../core/io/bundle.js';
 import type { BundleStore } from '../core/platform.js';
-import { asideCopyOf, writeDirAtomic } from './atomic.js';
+import { writeDirAtomic } from './atomic.js';
+import { asideCopyOf } from './temp-files.js';
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 

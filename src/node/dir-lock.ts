@@ -9,7 +9,7 @@ import { constants as fsConstants } from 'node:fs';
 import { link, lstat, open, readFile, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { DirectoryLockedError, OutputError } from '../core/errors.js';
-import { processAlive, tempName } from './atomic.js';
+import { processAlive, tempName } from './temp-files.js';
 
 export const LOCK_FILE = '.lock';
 
@@ -67,7 +67,7 @@ export class DirLock {
         if (processAlive(owner.pid)) throw new DirectoryLockedError(dir, file, owner.pid);
         // Stale: move it aside under our own name, and put it back if it turns out to be a fresh lock
         // another process took over meanwhile.
-        const aside = tempName(file, 'old');
+        const aside = tempName(file); // a .part: cleanup removes it, never puts it back
         if (
           !(await rename(file, aside).then(
             () => true,
