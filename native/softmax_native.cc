@@ -4,9 +4,17 @@
 #include <cblas.h>
 #include <napi.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <string>
+
+#ifdef __linux__
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace {
 
@@ -351,6 +359,25 @@ Napi::Value Config(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), openblas_get_config());
 }
 
+// renameExchange(a, b): swaps two paths in one step (Linux renameat2 RENAME_EXCHANGE), so replacing a
+// directory never passes through a moment where neither copy is in place. Returns 0, or the errno
+// (ENOSYS/EINVAL where the kernel or the file system cannot: the caller falls back to two renames).
+Napi::Value RenameExchange(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 2 || !info[0].IsString() || !info[1].IsString()) {
+    Napi::TypeError::New(env, "renameExchange(a, b)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+#if defined(__linux__) && defined(SYS_renameat2)
+  const std::string a = info[0].As<Napi::String>().Utf8Value(), b = info[1].As<Napi::String>().Utf8Value();
+  constexpr unsigned kRenameExchange = 1U << 1;  // RENAME_EXCHANGE in <linux/fs.h>
+  const long r = syscall(SYS_renameat2, AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), kRenameExchange);
+  return Napi::Number::New(env, r == 0 ? 0 : errno);
+#else
+  return Napi::Number::New(env, ENOSYS);
+#endif
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sgemm", Napi::Function::New(env, Sgemm));
   exports.Set("gatherRowsU8", Napi::Function::New(env, GatherRowsU8));
@@ -360,6 +387,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sgdUpdate", Napi::Function::New(env, SgdUpdate));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("config", Napi::Function::New(env, Config));
+  exports.Set("renameExchange", Napi::Function::New(env, RenameExchange));
   return exports;
 }
 

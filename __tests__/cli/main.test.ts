@@ -37,6 +37,7 @@ describe('softmax train: parsing', () => {
       dataset: 'fashion-mnist',
       checkLeaks: false,
       out: expect.stringMatching(/^runs\/\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d$/),
+      freshOut: true, // the default run directory is made new (a suffix when the second is taken)
       json: false,
       keep: 3,
     });
@@ -73,6 +74,7 @@ describe('softmax train: parsing', () => {
       dataset: 'mnist',
       checkLeaks: true,
       out: 'runs/x',
+      freshOut: false,
       json: true,
       keep: 3,
     });

@@ -88,8 +88,10 @@ describe('writeBundle / readBundle', () => {
       writeFileSync(join(dir, 'model.json'), JSON.stringify({ name: 'some package', version: '1.0.0' }));
       await expectRejects(readBundle(dir, 'model'), ModelFormatError, /not a softmax model manifest/);
 
-      await writeBundle(dir, 'trainer-states', {}, arrays);
-      await expectRejects(readBundle(dir, 'model'), ModelFormatError, /holds trainer-states, expected model/);
+      // A foreign model.json is never replaced (__tests__/faults/ownership.test.ts): another directory.
+      const states = join(tempDir(), 'states');
+      await writeBundle(states, 'trainer-states', {}, arrays);
+      await expectRejects(readBundle(states, 'model'), ModelFormatError, /holds trainer-states, expected model/);
     },
   );
 

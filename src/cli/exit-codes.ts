@@ -9,6 +9,7 @@ import {
   ChecksumError,
   ConfigError,
   DataNotFoundError,
+  DirectoryLockedError,
   DivergenceError,
   DownloadError,
   IdxFormatError,
@@ -41,6 +42,8 @@ export const ExitCode = {
   output: 10,
   /** No usable checkpoint to resume from, or one written by an incompatible run. */
   checkpoint: 11,
+  /** The checkpoint or run directory is in use by another run (its lock file names the pid). */
+  locked: 12,
   /** Training stopped by SIGINT (Ctrl+C) after writing a checkpoint: 128 + 2, as shells report it. */
   sigint: 130,
   /** Training stopped by SIGTERM after writing a checkpoint: 128 + 15. */
@@ -63,6 +66,7 @@ const TABLE: readonly (readonly [ErrorClass, number])[] = [
   [ImageFormatError, ExitCode.image],
   [OutputError, ExitCode.output],
   [CheckpointError, ExitCode.checkpoint],
+  [DirectoryLockedError, ExitCode.locked],
 ];
 
 /** The exit code a `SoftmaxError` ends the command with (API misuse when no row names its class). */

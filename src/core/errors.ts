@@ -126,6 +126,21 @@ export class CheckpointError extends FileProblemError {
   override name = 'CheckpointError';
 }
 
+/** A directory is in use by another live process: its lock file (`lockFile`) names the owner. */
+export class DirectoryLockedError extends SoftmaxError {
+  override name = 'DirectoryLockedError';
+  constructor(
+    readonly path: string,
+    readonly lockFile: string,
+    readonly ownerPid: number,
+  ) {
+    super(
+      `${path} is in use by another softmax run (pid ${ownerPid}). Wait for it to finish or use another ` +
+        `directory; if no such process is running, delete ${lockFile}.`,
+    );
+  }
+}
+
 /** Training stopped on a signal after writing a checkpoint; the message says where and how to resume. */
 export class InterruptedError extends SoftmaxError {
   override name = 'InterruptedError';

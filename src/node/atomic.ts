@@ -1,12 +1,24 @@
 /**
  * Atomic writes: a reader sees either the old file (or directory) or the complete new one, never a
- * half-written one. Each file is written to a temporary sibling, fsynced, then renamed over its target;
- * a directory is assembled as a temporary sibling and swapped in with renames.
+ * half-written one, and a SIGKILL at any moment leaves the previous good copy loadable. Each file is
+ * written to a temporary sibling (created exclusively, never through a link), fsynced, then renamed over
+ * its target; a directory is assembled as a temporary sibling and swapped with its target in one step
+ * (`renameat2(RENAME_EXCHANGE)` through the native addon). Where that is unavailable (no addon, another
+ * OS or file system) the old directory is first renamed aside as `<dir>.<pid>-<hex>.old`: a crash
+ * between the two renames leaves it there, readers fall back to it (`asideCopyOf`) and the next writer
+ * puts it back (`cleanStaleTemps`).
+ *
+ * Temporaries carry their writer's pid (`temp-files.ts`), so cleanup removes only those of processes that
+ * are gone, never a write in progress in another process.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
 import { OutputError } from '../core/errors.js';
+import { loadNative } from './backend/native.js';
+import { cleanStaleTemps, tempName } from './temp-files.js';
+import { pausePoint } from './test-pause.js';
 
 /** What a failed file-system call means for the user, in a few words. */
 function reasonOf(err: unknown): string {
@@ -33,8 +45,6 @@ async function writing<T>(target: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-const tempName = (target: string): string => `${target}.${randomBytes(6).toString('hex')}.part`;
-
 /** Creates `dir` (and parents) or throws `OutputError` saying why it cannot be a directory we write to. */
 export async function ensureDir(dir: string): Promise<void> {
   await writing(dir, async () => {
@@ -44,11 +54,34 @@ export async function ensureDir(dir: string): Promise<void> {
   });
 }
 
-/** Writes and fsyncs `data` to a new file (which must not exist). */
-async function writeNew(file: string, data: Uint8Array | string): Promise<void> {
-  const handle = await open(file, 'wx');
+/** Creates directory `dir` itself (its parent must exist): false if something is there already. */
+export async function makeDirExclusive(dir: string): Promise<boolean> {
+  return writing(dir, async () => {
+    try {
+      await mkdir(dir);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+  });
+}
+
+/** Exclusive creation that refuses to go through a link at the last component. */
+const CREATE_NEW = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW;
+
+/**
+ * Writes and fsyncs `data` to a new file (which must not exist, not even as a dangling link); `target` is
+ * the name it is written for (the pause point's).
+ */
+async function writeNew(file: string, data: Uint8Array | string, target = file): Promise<void> {
+  const handle = await open(file, CREATE_NEW, 0o644);
   try {
-    await handle.writeFile(data);
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    const half = bytes.length >> 1;
+    await handle.write(bytes.subarray(0, half));
+    await pausePoint('file-write', target);
+    await handle.write(bytes.subarray(half));
     await handle.sync();
   } finally {
     await handle.close();
@@ -70,7 +103,8 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
   const temp = tempName(file);
   await writing(file, async () => {
     try {
-      await writeNew(temp, data);
+      await writeNew(temp, data, file);
+      await pausePoint('file-rename', file);
       await rename(temp, file);
     } catch (err) {
       await rm(temp, { force: true });
@@ -80,36 +114,82 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
   await syncDir(dir);
 }
 
+type Exchange = (a: string, b: string) => number;
+let exchangeFn: Exchange | null | undefined;
+
+/** The addon's RENAME_EXCHANGE, or null without it (`SOFTMAX_TEST_NO_EXCHANGE=1` forces the fallback in tests). */
+function nativeExchange(): Exchange | null {
+  if (process.env['SOFTMAX_TEST_NO_EXCHANGE'] === '1') return null;
+  if (exchangeFn === undefined) {
+    try {
+      const native = loadNative();
+      exchangeFn = native.renameExchange === undefined ? null : native.renameExchange.bind(native);
+    } catch {
+      exchangeFn = null; // the addon is optional
+    }
+  }
+  return exchangeFn;
+}
+
+/** Swaps `a` and `b` in one step; false where the platform cannot (then nothing changed). */
+function exchange(a: string, b: string): boolean {
+  const fn = nativeExchange();
+  if (fn === null) return false;
+  const errno = fn(a, b);
+  if (errno === 0) return true;
+  const { ENOSYS, EINVAL, ENOTSUP, EOPNOTSUPP } = osConstants.errno;
+  if ([ENOSYS, EINVAL, ENOTSUP, EOPNOTSUPP].includes(errno)) return false;
+  const code = Object.entries(osConstants.errno).find(([, v]) => v === errno)?.[0] ?? `errno ${errno}`;
+  throw Object.assign(new Error(`${code}: cannot exchange ${a} and ${b}`), { code, errno });
+}
+
 /**
  * Replaces directory `dir` with one holding exactly `files` (name → content), atomically: the new
- * directory is assembled as a temporary sibling, the old one (if any) renamed aside, the new one
- * renamed into place, and only then the old one removed. Throws `OutputError`; on failure `dir` is
- * left as it was.
+ * directory is assembled as a temporary sibling and swapped with the old one in one step (see the module
+ * comment for the fallback); the old copy is removed only once the new one is in place. Throws
+ * `OutputError`; on failure `dir` is left as it was. A link or a file at `dir` is refused, not replaced.
  */
 export async function writeDirAtomic(dir: string, files: Readonly<Record<string, Uint8Array | string>>): Promise<void> {
   const parent = path.dirname(path.resolve(dir));
   await ensureDir(parent);
+  await cleanStaleTemps(parent, path.basename(path.resolve(dir)));
   const temp = tempName(dir);
-  const old = `${temp}.old`;
   await writing(dir, async () => {
     try {
       await mkdir(temp);
-      for (const [name, data] of Object.entries(files)) await writeNew(path.join(temp, name), data);
+      for (const [i, [name, data]] of Object.entries(files).entries()) {
+        if (i === 1) await pausePoint('dir-write', dir);
+        await writeNew(path.join(temp, name), data);
+      }
       await syncDir(temp);
-      const existing = await stat(dir).catch(() => undefined);
+      const existing = await lstat(dir).catch(() => undefined);
+      if (existing?.isSymbolicLink())
+        throw new OutputError(dir, 'it is a symbolic link, not a directory softmax wrote');
       if (existing !== undefined && !existing.isDirectory())
         throw new OutputError(dir, 'a file is in the way of the directory');
-      if (existing !== undefined) await rename(dir, old);
-      try {
-        await rename(temp, dir);
-      } catch (err) {
-        if (existing !== undefined) await rename(old, dir);
-        throw err;
-      }
+      await pausePoint('dir-swap', dir);
+      if (existing === undefined) await rename(temp, dir);
+      else if (exchange(temp, dir)) await pausePoint('dir-cleanup', dir);
+      else await swapByRenames(temp, dir);
     } finally {
+      // After a swap `temp` holds the previous copy; before one, the unfinished new one. Either way ours.
       await rm(temp, { recursive: true, force: true });
-      await rm(old, { recursive: true, force: true });
     }
   });
   await syncDir(parent);
+}
+
+/** The fallback swap: old copy aside (kept until the new one is in), new one in place. */
+async function swapByRenames(temp: string, dir: string): Promise<void> {
+  const old = tempName(dir, 'old');
+  await rename(dir, old);
+  await pausePoint('dir-aside', dir);
+  try {
+    await rename(temp, dir);
+  } catch (err) {
+    await rename(old, dir);
+    throw err;
+  }
+  await pausePoint('dir-cleanup', dir);
+  await rm(old, { recursive: true, force: true });
 }

@@ -1,21 +1,53 @@
 /**
  * Bundles (`core/io/bundle.ts`) as directories: `model.json` and `weights.bin`, replaced atomically
- * (`writeDirAtomic`), read back verified. The Node platform's `BundleStore`.
+ * (`writeDirAtomic`) and only when what is there is a bundle softmax wrote, read back verified. The Node
+ * platform's `BundleStore`.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { ModelFormatError } from '../core/errors.js';
+import { ModelFormatError, OutputError } from '../core/errors.js';
 import { MANIFEST_FILE, decodeManifest, decodeWeights, encodeBundle } from '../core/io/bundle.js';
 import type { Manifest, NamedArray } from '../core/io/bundle.js';
 import type { BundleStore } from '../core/platform.js';
 import { writeDirAtomic } from './atomic.js';
+import { asideCopyOf } from './temp-files.js';
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
+/** A manifest larger than this is not one softmax wrote (they hold names, shapes and a short history). */
+const MAX_MANIFEST_BYTES = 16 * 2 ** 20;
+
+/**
+ * Why directory `dir` must not be replaced by a bundle, or undefined when it may: it is missing or empty,
+ * or holds only a softmax manifest and the weights file it names. Anything else is someone else's.
+ */
+export async function foreignContent(dir: string): Promise<string | undefined> {
+  const info = await lstat(dir).catch(() => undefined);
+  if (info === undefined) return undefined;
+  if (!info.isDirectory()) return undefined; // writeDirAtomic refuses a file or link in the way itself
+  const entries = await readdir(dir);
+  if (entries.length === 0) return undefined;
+  const manifestFile = path.join(dir, MANIFEST_FILE);
+  const m = await lstat(manifestFile).catch(() => undefined);
+  let weights: unknown;
+  if (m?.isFile() === true && m.size <= MAX_MANIFEST_BYTES) {
+    try {
+      const parsed = JSON.parse(await readFile(manifestFile, 'utf8')) as Record<string, unknown> | null;
+      if (parsed?.['format'] === 'softmax') weights = (parsed['weights'] as Record<string, unknown> | null)?.['file'];
+    } catch {
+      // not JSON: not ours
+    }
+  }
+  if (weights === undefined) return `it holds no ${MANIFEST_FILE} written by softmax`;
+  const other = entries.find((e) => e !== MANIFEST_FILE && e !== weights);
+  return other === undefined ? undefined : `it holds ${other}, which softmax did not write there`;
+}
+
 /**
  * Writes `arrays` and a manifest (`meta` plus the header) to directory `dir`, replacing it atomically.
- * Throws `OutputError` when `dir` cannot be written; a previous bundle there stays intact then.
+ * Throws `OutputError` when `dir` cannot be written, or when it holds anything but a bundle softmax wrote
+ * (a user's folder is never replaced); a previous bundle there stays intact then.
  */
 export async function writeBundle<M extends object>(
   dir: string,
@@ -24,6 +56,9 @@ export async function writeBundle<M extends object>(
   arrays: readonly NamedArray[],
 ): Promise<Manifest<M>> {
   const { manifest, files } = encodeBundle(kind, meta, arrays, sha256);
+  const foreign = await foreignContent(dir).catch(() => undefined);
+  if (foreign !== undefined)
+    throw new OutputError(dir, `${foreign}; softmax replaces only a directory it wrote (move it away)`);
   await writeDirAtomic(dir, files);
   return manifest;
 }
@@ -48,6 +83,10 @@ export async function readBundle<M extends object>(
   dir: string,
   kind: string,
 ): Promise<{ manifest: Manifest<M>; arrays: Map<string, NamedArray> }> {
+  // A writer killed between the two renames of the fallback swap left the previous copy aside.
+  const missing = (await lstat(dir).catch(() => undefined)) === undefined;
+  const aside = missing ? await asideCopyOf(dir) : undefined;
+  if (aside !== undefined) dir = aside;
   const manifestFile = path.join(dir, MANIFEST_FILE);
   const text = await readPart(
     manifestFile,

@@ -76,7 +76,7 @@ describe('checkpoints of runTrain', () => {
 
   it('a write that fails mid-run is an OutputError and leaves the previous checkpoint intact', async () => {
     const ckpt = join(tempDir(), 'ckpt');
-    await CheckpointStore.open(ckpt, 3);
+    await (await CheckpointStore.open(ckpt, 3)).close(); // a store that is closed leaves no lock behind
     writeFileSync(join(ckpt, 'epoch-0002'), 'a file in the way'); // the epoch-2 checkpoint cannot be written
     const err = await train({ checkpointDir: ckpt }).then(
       () => undefined,

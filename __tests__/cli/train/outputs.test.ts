@@ -35,7 +35,14 @@ describe('the run directory', () => {
       expect(notices.filter((n) => n.startsWith('run directory: '))).toEqual([
         `run directory: ${out} (metrics.jsonl, curves.svg/.png, run.json, model/)`,
       ]);
-      expect(readdirSync(out).sort()).toEqual(['curves.png', 'curves.svg', 'metrics.jsonl', 'model', 'run.json']);
+      expect(readdirSync(out).sort()).toEqual([
+        '.softmax-run',
+        'curves.png',
+        'curves.svg',
+        'metrics.jsonl',
+        'model',
+        'run.json',
+      ]);
       const metrics = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
         .trim()
         .split('\n')
@@ -103,9 +110,10 @@ describe('RunDir curves, drawn in the background', () => {
     for (const n of [1, 2, 3]) await run.onEpochEnd(epoch(n)); // back to back: drawings coalesce
     expect(readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
     await run.settle();
+    await run.close(); // releases the run directory's lock
     expect(svgTexts(join(dir, 'curves.svg'))).toEqual(expect.arrayContaining(['after epoch 3']));
     expect(pngSize(join(dir, 'curves.png')).width).toBeGreaterThan(800);
-    expect(readdirSync(dir).sort()).toEqual(['curves.png', 'curves.svg', 'metrics.jsonl']); // no temporary files left
+    expect(readdirSync(dir).sort()).toEqual(['.softmax-run', 'curves.png', 'curves.svg', 'metrics.jsonl']); // no temporary files left
   });
 
   it('a drawing that cannot be written fails settle and the next epoch with OutputError', async () => {

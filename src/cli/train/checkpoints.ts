@@ -3,6 +3,7 @@
  * restores a run from its newest intact checkpoint (`--resume`), writes one after every epoch, and one
  * at the last finished batch when a signal stops training.
  */
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import type { DataLoader } from '../../core/data/data-loader.js';
 import { CheckpointError, InterruptedError } from '../../core/errors.js';
@@ -72,6 +73,8 @@ export class CheckpointSession implements Callback {
   private trainable: Trainable | undefined;
   /** Set by `onTrainEnd` when training was stopped: the error the run ends with. */
   interruption: InterruptedError | undefined;
+  /** This run's id in its checkpoints' manifests (a resumed run keeps its checkpoint's). */
+  private runId = randomBytes(8).toString('hex');
 
   private constructor(
     private readonly store: CheckpointStore | undefined,
@@ -95,7 +98,37 @@ export class CheckpointSession implements Callback {
   ): Promise<CheckpointSession> {
     const store = opts.dir === undefined ? undefined : await CheckpointStore.open(opts.dir, opts.keep);
     const session = new CheckpointSession(store, run, resumeCommand, stopSignal);
-    if (opts.resume === undefined) return session;
+    try {
+      await session.resume(opts, run, notice);
+      // A run resumed from a checkpoint older than run ids owns the id-less checkpoints of its run.
+      const legacy = session.resumed !== undefined && session.resumed.meta.runId === undefined;
+      const inTheWay = (await store?.claim(session.runId, legacy, opts.epochs)) ?? [];
+      if (store !== undefined && inTheWay.length > 0)
+        throw new CheckpointError(
+          store.dir,
+          `holds checkpoints of another run that this one would replace (${inTheWay.join(', ')}). ` +
+            `Continue that run with --resume ${store.dir}, or give this one another --checkpoint-dir`,
+        );
+    } catch (err) {
+      await store?.close();
+      throw err;
+    }
+    return session;
+  }
+
+  /** Releases the checkpoint directory (its lock); call once the run ends, however it ends. */
+  async close(): Promise<void> {
+    await this.store?.close();
+  }
+
+  /** With `opts.resume`, reads the newest intact checkpoint there and checks that it fits this run. */
+  private async resume(
+    opts: { resume?: string | undefined; epochs: number },
+    run: RunOptions,
+    notice: (line: string) => void,
+  ): Promise<void> {
+    const store = this.store;
+    if (opts.resume === undefined) return;
     const same = store !== undefined && path.resolve(opts.resume) === path.resolve(store.dir);
     const ckpt = await (same ? store : CheckpointStore.reader(opts.resume)).latestGood(notice);
     const problems = incompatibilities(ckpt.meta.run, run);
@@ -119,8 +152,8 @@ export class CheckpointSession implements Callback {
           'the numbers will not match an uninterrupted run exactly',
       );
     }
-    session.resumed = ckpt;
-    return session;
+    this.resumed = ckpt;
+    this.runId = ckpt.meta.runId ?? this.runId;
   }
 
   /** Where the run resumed from, if it did. */
@@ -186,6 +219,7 @@ export class CheckpointSession implements Callback {
     const t = this.parts();
     const states = t.trainer?.exportStates();
     const meta: CheckpointMeta = {
+      runId: this.runId,
       run: this.run,
       epoch: this.history.length,
       position,

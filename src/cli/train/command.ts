@@ -209,6 +209,7 @@ export const trainCommand = makeCommand({
         dataset: args.dataset,
         checkLeaks: args.checkLeaks,
         out: args.out ?? defaultRunDir(),
+        freshOut: args.out === undefined,
         json: args.json,
         checkpointDir: args.checkpointDir,
         keep: args.keep,

@@ -2,12 +2,21 @@
  * The run directory of `softmax train --out DIR` (default `runs/<timestamp>`): everything one run
  * writes. `metrics.jsonl` (a line per epoch), `curves.svg`/`curves.png` (rewritten at each epoch end),
  * `run.json` (options, backend, versions, seed, data digests, final figures) and `model/`. Every file
- * is replaced atomically, so a viewer refreshing one never sees half of it.
+ * is replaced atomically, so a viewer refreshing one never sees half of it. A marker file (`.softmax-run`)
+ * says the directory is one softmax made: files of those names in a directory without it are a user's,
+ * and the run refuses to start rather than replace them. Nothing is written before the first epoch ends,
+ * so a run that fails early leaves an earlier run's files as they were. The directory is locked while the
+ * run lasts (`DirLock`), so two runs never write into one.
  */
 import { readFileSync } from 'node:fs';
+import { lstat, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { tf } from '../../core/backend/tf.js';
-import { ensureDir, writeFileAtomic } from '../../node/atomic.js';
+import { OutputError } from '../../core/errors.js';
+import { ensureDir, makeDirExclusive, writeFileAtomic } from '../../node/atomic.js';
+import { cleanStaleTemps } from '../../node/temp-files.js';
+import { foreignContent } from '../../node/bundle-files.js';
+import { DirLock } from '../../node/dir-lock.js';
 import { CurvesPlotter } from '../../node/render/curves-plotter.js';
 import type { EpochMetrics } from '../../core/d2l/train.js';
 import type { Callback } from '../../core/fit/callbacks.js';
@@ -20,6 +29,52 @@ export function defaultRunDir(now = new Date(), root = 'runs'): string {
     `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T` +
     `${pad(now.getHours())}-${pad(now.getMinutes())}-${pad(now.getSeconds())}`;
   return path.join(root, stamp);
+}
+
+/** The marker of a run directory softmax made. */
+export const RUN_DIR_MARKER = '.softmax-run';
+/** What a run writes; in a directory without the marker, any of these is a user's file. */
+const RUN_FILES = ['model', 'run.json', 'metrics.jsonl', 'curves.svg', 'curves.png'];
+
+/** `dir`, or `dir-2`, `dir-3`... : the first that did not exist, created now (two runs started in one second). */
+async function createFresh(dir: string): Promise<string> {
+  await ensureDir(path.dirname(path.resolve(dir)));
+  for (let i = 1; i < 1000; i++) {
+    const candidate = i === 1 ? dir : `${dir}-${i}`;
+    if (await makeDirExclusive(candidate)) return candidate;
+  }
+  throw new OutputError(dir, 'it and 998 numbered siblings exist already');
+}
+
+/** Whether a directory without the marker was made by an earlier softmax (its run.json names a softmax version). */
+async function legacyRunDir(dir: string): Promise<boolean> {
+  const file = path.join(dir, 'run.json');
+  const info = await lstat(file).catch(() => undefined);
+  if (info?.isFile() !== true || info.size > 2 ** 20) return false;
+  try {
+    const run = JSON.parse(await readFile(file, 'utf8')) as { versions?: { softmax?: unknown } } | null;
+    return typeof run?.versions?.softmax === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/** Throws `OutputError` unless the existing directory `dir` may take a run's files (see the module comment). */
+async function checkOwnership(dir: string): Promise<void> {
+  if ((await lstat(path.join(dir, RUN_DIR_MARKER)).catch(() => undefined)) === undefined) {
+    const present = [];
+    for (const name of RUN_FILES)
+      if ((await lstat(path.join(dir, name)).catch(() => undefined)) !== undefined) present.push(name);
+    if (present.length > 0 && !(await legacyRunDir(dir)))
+      throw new OutputError(
+        dir,
+        `it holds ${present.join(', ')}, which softmax did not write (no ${RUN_DIR_MARKER} marker): ` +
+          'give --out a new or empty directory',
+      );
+  }
+  const foreign = await foreignContent(path.join(dir, 'model'));
+  if (foreign !== undefined)
+    throw new OutputError(path.join(dir, 'model'), `${foreign}; give --out a new or empty directory`);
 }
 
 /** Versions worth recording to repeat a run. */
@@ -49,14 +104,35 @@ export class RunDir implements Callback {
     readonly dir: string,
     private readonly title: string,
     private readonly epochs: number,
+    private readonly lock: DirLock,
   ) {}
 
-  /** Creates (or reuses) `dir`, checking it can be written before any training. Throws `OutputError`. */
-  static async create(dir: string, options: { title: string; epochs: number }): Promise<RunDir> {
-    await ensureDir(dir);
-    const run = new RunDir(dir, options.title, options.epochs);
-    await run.writeMetrics();
-    return run;
+  /**
+   * Creates `dir` (with `fresh`, a new directory: `dir-2`... when taken) or reuses one softmax made, checking
+   * it can be written before any training, and locks it until `close`. Throws `OutputError`, also for a
+   * directory holding a user's files, and `DirectoryLockedError` while another run writes into it.
+   */
+  static async create(dir: string, options: { title: string; epochs: number; fresh?: boolean }): Promise<RunDir> {
+    if (options.fresh === true) dir = await createFresh(dir);
+    else await ensureDir(dir);
+    const lock = await DirLock.acquire(dir);
+    try {
+      if (options.fresh !== true) {
+        await checkOwnership(dir);
+        await cleanStaleTemps(dir);
+      }
+      // The marker, written atomically, is also the probe that the directory can be written.
+      await writeFileAtomic(path.join(dir, RUN_DIR_MARKER), 'a run directory of softmax train\n');
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+    return new RunDir(dir, options.title, options.epochs, lock);
+  }
+
+  /** Releases the directory's lock; call once the run's last file is written. */
+  async close(): Promise<void> {
+    await this.lock.release();
   }
 
   get modelDir(): string {

@@ -45,6 +45,8 @@ export interface TrainArgs extends NetworkFlags {
    * runs/<timestamp>).
    */
   out?: string | undefined;
+  /** Make `out` a new directory (`out-2`, `out-3`... when taken): the CLI's default runs/<timestamp>. */
+  freshOut?: boolean | undefined;
   /** Print one JSON object per epoch on stdout instead of the book's lines. */
   json?: boolean | undefined;
   /** Write a checkpoint after every epoch (and on SIGINT/SIGTERM) into this directory. */
@@ -101,6 +103,16 @@ function stopOn(signal: AbortSignal): Callback {
 
 /** Runs a whole training job as the CLI does; see `TrainArgs`. */
 export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainResult> {
+  // What the job holds (the checkpoint directory's lock) is let go however it ends.
+  const held: { close(): Promise<void> }[] = [];
+  try {
+    return await trainJob(args, deps, held);
+  } finally {
+    for (const h of held) await h.close();
+  }
+}
+
+async function trainJob(args: TrainArgs, deps: TrainDeps, held: { close(): Promise<void> }[]): Promise<TrainResult> {
   const { logger } = deps;
   const startedAt = new Date();
   const network = resolveNetwork(args);
@@ -137,6 +149,7 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
     notice,
     () => (signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'),
   );
+  held.push(checkpoints);
   const loadStart = performance.now();
   const splits = await withStatus(
     deps.progressStream,
@@ -157,7 +170,9 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
       : await RunDir.create(args.out, {
           title: `${args.impl} ${describeNetwork(network)} on ${dataset.title}`,
           epochs,
+          fresh: args.freshOut,
         });
+  if (runDir !== undefined) held.push(runDir);
   if (runDir !== undefined) notice(`run directory: ${runDir.dir} (metrics.jsonl, curves.svg/.png, run.json, model/)`);
   (args.json ? notice : print)(
     `training ${args.impl} ${describeNetwork(network)} on ${backend.name}: ` +
@@ -216,7 +231,7 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
   (args.json ? notice : print)(`${examplesPerSec.toFixed(1)} examples/sec on ${backend.name}`);
   if (runDir !== undefined)
     await writeRunJson(runDir, {
-      args: { ...args, ...network },
+      args: { ...args, ...network, out: runDir.dir },
       backend: backend.name,
       seed,
       dataset,

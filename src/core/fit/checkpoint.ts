@@ -59,6 +59,11 @@ export function withRunDefaults(run: RunOptions): Required<RunOptions> {
 
 /** What a checkpoint's manifest adds to the bundle header. */
 export interface CheckpointMeta {
+  /**
+   * Which run wrote it (random; a resumed run keeps its checkpoint's): a run prunes only its own
+   * checkpoints. Absent from checkpoints written before it existed, which still load.
+   */
+  runId?: string;
   run: RunOptions;
   /** Epochs completed. */
   epoch: number;
@@ -195,6 +200,8 @@ function badField(m: Record<string, unknown>): string | undefined {
     )
   )
     return 'trainer';
+  const id = m['runId'];
+  if (id !== undefined && !(typeof id === 'string' && /^[0-9a-f]{1,64}$/.test(id))) return 'runId';
   return undefined;
 }
 

@@ -54,6 +54,11 @@ export interface NativeKernels {
   sgdUpdate(weight: Float32Array, grad: Float32Array, scale: number, decay: number, out: Float32Array): void;
   setThreads(n: number): void;
   config(): string;
+  /**
+   * Swaps paths `a` and `b` in one step (Linux `renameat2(RENAME_EXCHANGE)`): 0, or the errno. Absent from
+   * an addon built before it existed.
+   */
+  renameExchange?(a: string, b: string): number;
 }
 
 /** Where node-gyp puts the addon, from src/node/backend or dist/node/backend alike. */

@@ -7,7 +7,7 @@
  * Mirrors gluon.utils.download + check_sha1, with mirrors and resume.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ChecksumError, ConfigError, DataNotFoundError, DownloadError, IdxFormatError } from '../../core/errors.js';
 import type { DownloadAttempt } from '../../core/errors.js';
@@ -20,6 +20,7 @@ import { readIdxFile } from './read.js';
 import { FetchError, fetchToFile } from './http.js';
 import type { FetchOptions } from './http.js';
 import { gunzipIfCompressed } from './gunzip.js';
+import { pausePoint } from '../test-pause.js';
 
 /** Reports one file's bytes as they arrive (the CLI draws a progress bar with it). */
 export interface ProgressSink {
@@ -88,7 +89,7 @@ export async function assertWritable(dir: string): Promise<void> {
   const probe = path.join(dir, `.softmax-write-test-${randomBytes(6).toString('hex')}`);
   try {
     await mkdir(dir, { recursive: true });
-    await writeFile(probe, '');
+    await writeFile(probe, '', { flag: 'wx' }); // exclusive: never through a link planted at that name
     await rm(probe, { force: true });
   } catch (err) {
     throw new DownloadError(
@@ -103,10 +104,19 @@ export async function assertWritable(dir: string): Promise<void> {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const sizeOf = async (file: string): Promise<number> => (await stat(file).catch(() => undefined))?.size ?? 0;
+const sizeOf = async (file: string): Promise<number> => (await lstat(file).catch(() => undefined))?.size ?? 0;
 
-/** Takes over `<target>.part` from an earlier failed run by renaming it to `temp`; false if there is none. */
-async function claimPartial(target: string, temp: string): Promise<boolean> {
+/**
+ * Takes over `<target>.part` from an earlier failed run by renaming it to `temp`; false if there is none,
+ * or if it is not a regular file (a planted link is never resumed, so nothing is written where it points).
+ */
+async function claimPartial(target: string, temp: string, logger: Logger): Promise<boolean> {
+  const info = await lstat(`${target}.part`).catch(() => undefined);
+  if (info === undefined) return false;
+  if (!info.isFile()) {
+    logger.warn({ file: `${target}.part` }, 'not a regular file (a link?): not resuming from it');
+    return false;
+  }
   try {
     await rename(`${target}.part`, temp);
     return true;
@@ -138,7 +148,7 @@ async function downloadFile(
   const temp = `${target}.${randomBytes(6).toString('hex')}.part`;
   const attempts: DownloadAttempt[] = [];
   // The bytes in `temp` are a resumable prefix of this file only until content fails to verify.
-  let resumedFromEarlierRun = await claimPartial(target, temp);
+  let resumedFromEarlierRun = await claimPartial(target, temp, logger);
   if (resumedFromEarlierRun) logger.info({ file: info.file, bytes: await sizeOf(temp) }, 'resuming a partial download');
   try {
     for (const [m, mirror] of mirrors.entries()) {
@@ -155,6 +165,7 @@ async function downloadFile(
           });
           progress?.stop();
           const content = await verifyDownload(temp, info, target);
+          await pausePoint('download-rename', target);
           await rename(temp, target);
           logger.info({ url: result.url, path: target, resumedFrom: result.resumedFrom }, 'downloaded and verified');
           return { url: result.url, content };

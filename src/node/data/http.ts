@@ -3,9 +3,41 @@
  * idle timeout, and resume by `Range` when the file already holds a prefix. No retries here: the
  * caller (download.ts) decides what to try again, using `FetchError.retryable`.
  */
-import { open, stat, truncate } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { lstat, open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
+
+/**
+ * Opens `file` to append to it or (`truncate`) to rewrite it, creating it if missing, never through a link
+ * (O_NOFOLLOW) and only if it is a regular file: a link planted at a download's name must not make us
+ * write where it points.
+ */
+async function openRegular(file: string, mode: 'append' | 'truncate'): Promise<FileHandle> {
+  const { O_WRONLY, O_CREAT, O_NOFOLLOW, O_APPEND, O_NONBLOCK } = fsConstants;
+  // O_NONBLOCK: a FIFO planted there must not hang the open; it is refused just below.
+  const flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | (mode === 'append' ? O_APPEND : 0);
+  const handle = await open(file, flags, 0o644).catch((err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ELOOP' ? 'it is a symbolic link' : `it cannot be opened (${code ?? String(err)})`;
+    throw new FetchError(`refusing to write ${file}: ${why}`, false, { cause: err });
+  });
+  try {
+    if (!(await handle.stat()).isFile())
+      throw new FetchError(`${file} is not a regular file; refusing to write it`, false);
+    if (mode === 'truncate') await handle.truncate(0);
+    return handle;
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+/** Empties `file` (a regular file, not through a link). */
+async function emptyFile(file: string): Promise<void> {
+  await (await openRegular(file, 'truncate')).close();
+}
 
 export interface FetchOptions {
   /** Time allowed to open the TCP connection (default 15 s). */
@@ -94,7 +126,8 @@ const retryableStatus = (status: number): boolean => status >= 500 || status ===
  */
 export async function fetchToFile(url: string, file: string, options: FetchOptions = {}): Promise<FetchResult> {
   const { connectTimeoutMs = 15_000, idleTimeoutMs = 30_000, maxRedirects = 5 } = options;
-  const offset = (await stat(file).catch(() => undefined))?.size ?? 0;
+  // lstat: the size of a link's target is no prefix of ours (openRegular refuses the link itself).
+  const offset = (await lstat(file).catch(() => undefined))?.size ?? 0;
   const headers: http.OutgoingHttpHeaders = { 'accept-encoding': 'identity', 'user-agent': 'softmax-downloader' };
   if (offset > 0) headers['range'] = `bytes=${offset}-`;
   let current = new URL(url);
@@ -119,7 +152,7 @@ export async function fetchToFile(url: string, file: string, options: FetchOptio
     if (status === 200 || status === 206) return receive(exchange, current.href, file, offset, options);
     res.resume();
     if (status === 416) {
-      await truncate(file, 0);
+      await emptyFile(file);
       throw new FetchError('HTTP 416: the partial file does not fit the remote one; it was discarded', true);
     }
     const message = `HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`;
@@ -140,7 +173,7 @@ async function receive(
     const range = /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(res.headers['content-range'] ?? '');
     if (range === null || Number(range[1]) !== offset) {
       req.destroy();
-      await truncate(file, 0);
+      await emptyFile(file);
       throw new FetchError(
         `HTTP 206 with Content-Range '${res.headers['content-range'] ?? ''}' where bytes ${offset}- were asked; ` +
           'the partial file was discarded',
@@ -151,7 +184,7 @@ async function receive(
   }
   const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
   onStart?.({ url, offset: keep, total: length === undefined ? undefined : keep + length });
-  const handle = await open(file, keep > 0 ? 'a' : 'w');
+  const handle = await openRegular(file, keep > 0 ? 'append' : 'truncate');
   let received = 0;
   try {
     try {
