@@ -89,7 +89,7 @@ describe('writeBundle / readBundle', () => {
       await expectRejects(readBundle(dir, 'model'), ModelFormatError, /not a softmax model manifest/);
 
       await writeBundle(dir, 'trainer-states', {}, arrays);
-      await expectRejects(readBundle(dir, 'model'), ModelFormatError, /holds trainer-states, expected model/);
+      await expectRejects(readBundle(dir, 'model'), ModelFormatError, /holds "trainer-states", expected model/);
     },
   );
 

@@ -7,7 +7,7 @@
  * Mirrors gluon.utils.download + check_sha1, with mirrors and resume.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ChecksumError, ConfigError, DataNotFoundError, DownloadError, IdxFormatError } from '../../core/errors.js';
 import type { DownloadAttempt } from '../../core/errors.js';
@@ -16,10 +16,9 @@ import type { Logger } from '../../core/logger.js';
 import type { DatasetInfo, IdxFileInfo } from '../../core/data/datasets.js';
 import { nodeDigest } from './read.js';
 import { allFiles, verifyIdxFile } from '../../core/data/datasets.js';
-import { readIdxFile } from './read.js';
+import { readIdxFile, readStored } from './read.js';
 import { FetchError, fetchToFile } from './http.js';
 import type { FetchOptions } from './http.js';
-import { gunzipIfCompressed } from './gunzip.js';
 
 /** Reports one file's bytes as they arrive (the CLI draws a progress bar with it). */
 export interface ProgressSink {
@@ -120,8 +119,7 @@ async function claimPartial(target: string, temp: string): Promise<boolean> {
  * of `info`.
  */
 async function verifyDownload(file: string, info: IdxFileInfo, name: string): Promise<Uint8Array> {
-  const stored = await readFile(file);
-  const content = gunzipIfCompressed(stored, name);
+  const { stored, content } = await readStored(file, info.bytes, name);
   verifyIdxFile(stored, content, info, name, nodeDigest);
   return content;
 }
