@@ -17,6 +17,7 @@ import {
   ModelFormatError,
   ModelMismatchError,
   OutputError,
+  StoppedError,
 } from '../core/errors.js';
 import type { SoftmaxError } from '../core/errors.js';
 
@@ -41,9 +42,12 @@ export const ExitCode = {
   output: 10,
   /** No usable checkpoint to resume from, or one written by an incompatible run. */
   checkpoint: 11,
-  /** Training stopped by SIGINT (Ctrl+C) after writing a checkpoint: 128 + 2, as shells report it. */
+  /**
+   * Stopped by SIGINT (Ctrl+C): training after writing a checkpoint, or loading or downloading data
+   * before anything was written. 128 + 2, as shells report it.
+   */
   sigint: 130,
-  /** Training stopped by SIGTERM after writing a checkpoint: 128 + 15. */
+  /** Stopped by SIGTERM, likewise: 128 + 15. */
   sigterm: 143,
 } as const;
 
@@ -67,6 +71,7 @@ const TABLE: readonly (readonly [ErrorClass, number])[] = [
 
 /** The exit code a `SoftmaxError` ends the command with (API misuse when no row names its class). */
 export function exitCodeOf(err: SoftmaxError): number {
-  if (err instanceof InterruptedError) return err.signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
+  if (err instanceof InterruptedError || err instanceof StoppedError)
+    return err.signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
   return TABLE.find(([ErrorClass]) => err instanceof ErrorClass)?.[1] ?? ExitCode.api;
 }

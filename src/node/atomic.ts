@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { OutputError } from '../core/errors.js';
 
 /** What a failed file-system call means for the user, in a few words. */
-function reasonOf(err: unknown): string {
+export function reasonOf(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const reasons: Record<string, string> = {
     EACCES: 'permission denied',

@@ -34,8 +34,17 @@ export const downloadCommand = makeCommand({
   describe: 'Download a data set into a directory, verified, with resume and mirror fall-through',
   builder: (y) => y.options(downloadOptions),
   handler: async (args) => {
-    const [{ runDownload }, { rootLogger }] = await Promise.all([import('./run.js'), import('../logger.js')]);
+    const [{ runDownload }, { rootLogger }, { trapSignals }] = await Promise.all([
+      import('./run.js'),
+      import('../logger.js'),
+      import('../signals.js'),
+    ]);
     const logger = rootLogger({ level: args.logLevel, file: args.logFile });
-    await runDownload({ dataset: args.dataset, dir: args.dir, mirror: args.mirror, force: args.force }, { logger });
+    // A signal ends the transfer at once; the partial file is kept as <file>.part, which the next run resumes.
+    const trap = trapSignals((line) => void process.stderr.write(`softmax: ${line}\n`), 'stopping the download');
+    await runDownload(
+      { dataset: args.dataset, dir: args.dir, mirror: args.mirror, force: args.force },
+      { logger, signal: trap.signal },
+    ).finally(() => trap.release());
   },
 });

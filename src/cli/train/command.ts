@@ -119,15 +119,12 @@ export const trainCommand = makeCommand({
   handler: async (args) => {
     const { rootLogger } = await import('../logger.js');
     const logger = rootLogger({ level: args.logLevel, file: args.logFile });
+    // Trapped from the start: a signal while the data loads or downloads stops the run before training.
+    const trap = (await import('../signals.js')).trapSignals((line) => void process.stderr.write(`softmax: ${line}\n`));
     // Reading the data set (mostly on libuv's threads) overlaps loading TensorFlow.js on this one.
     const splits = readSplitsEarly(args, logger);
     await (await import('./preload.js')).loadTfjsInSteps();
-    const [{ runTrain }, { defaultRunDir }, { trapSignals }] = await Promise.all([
-      import('./run.js'),
-      import('./run-dir.js'),
-      import('../signals.js'),
-    ]);
-    const trap = trapSignals((line) => void process.stderr.write(`softmax: ${line}\n`));
+    const [{ runTrain }, { defaultRunDir }] = await Promise.all([import('./run.js'), import('./run-dir.js')]);
     await runTrain(
       {
         impl: args.impl,
