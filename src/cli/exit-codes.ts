@@ -49,6 +49,8 @@ export const ExitCode = {
   sigint: 130,
   /** Stopped by SIGTERM, likewise: 128 + 15. */
   sigterm: 143,
+  /** Standard output was closed by its reader (`| head -1`): stopped quietly, 128 + SIGPIPE (13). */
+  stdoutClosed: 141,
 } as const;
 
 type ErrorClass = abstract new (...args: never[]) => SoftmaxError;

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { OutputError } from '../core/errors.js';
+import { makeDirs } from './files.js';
 
 /** What a failed file-system call means for the user, in a few words. */
 export function reasonOf(err: unknown): string {
@@ -38,7 +39,7 @@ const tempName = (target: string): string => `${target}.${randomBytes(6).toStrin
 /** Creates `dir` (and parents) or throws `OutputError` saying why it cannot be a directory we write to. */
 export async function ensureDir(dir: string): Promise<void> {
   await writing(dir, async () => {
-    await mkdir(dir, { recursive: true });
+    await makeDirs(dir);
     const info = await stat(dir);
     if (!info.isDirectory()) throw new OutputError(dir, 'it exists and is not a directory');
   });

@@ -7,7 +7,8 @@
  */
 import { constants } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { mkdir, open, stat } from 'node:fs/promises';
+import * as path from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import type { SoftmaxError } from '../core/errors.js';
 
@@ -107,5 +108,41 @@ export async function readRegular(file: string, maxBytes: number, what: string, 
     throw err;
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Creates directory `dir` and its missing parents, like `mkdir -p`, but ends: Node's recursive
+ * `mkdir` retries for ever where a parent exists yet refuses a child with ENOENT (/proc, /sys), and
+ * reports a read-only file system as ENOENT. Each level is made with one plain `mkdir`; the error
+ * of the first that fails is thrown as is (EROFS, EACCES, ENOTDIR...), ENOENT under an existing
+ * parent as an error saying that the file system refuses new directories there.
+ */
+export async function makeDirs(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let p = path.resolve(dir); ; p = path.dirname(p)) {
+    const info = await stat(p).catch((err: unknown) => {
+      if (codeOf(err) === 'ENOENT') return undefined;
+      throw err;
+    });
+    if (info !== undefined) {
+      if (!info.isDirectory()) throw Object.assign(new Error(`${p} is not a directory`), { code: 'ENOTDIR' });
+      break;
+    }
+    missing.push(p);
+    if (path.dirname(p) === p) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      await mkdir(d);
+    } catch (err) {
+      const code = codeOf(err);
+      if (code === 'EEXIST' && (await stat(d).catch(() => undefined))?.isDirectory()) continue; // made meanwhile
+      if (code === 'ENOENT')
+        throw new Error(`the file system refuses new directories in ${path.dirname(d)} (mkdir: ENOENT)`, {
+          cause: err,
+        });
+      throw err;
+    }
   }
 }

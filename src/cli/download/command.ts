@@ -34,12 +34,12 @@ export const downloadCommand = makeCommand({
   describe: 'Download a data set into a directory, verified, with resume and mirror fall-through',
   builder: (y) => y.options(downloadOptions),
   handler: async (args) => {
-    const [{ runDownload }, { rootLogger }, { trapSignals }] = await Promise.all([
+    const [{ runDownload }, { openRootLogger }, { trapSignals }] = await Promise.all([
       import('./run.js'),
       import('../logger.js'),
       import('../signals.js'),
     ]);
-    const logger = rootLogger({ level: args.logLevel, file: args.logFile });
+    const logger = await openRootLogger({ level: args.logLevel, file: args.logFile });
     // A signal ends the transfer at once; the partial file is kept as <file>.part, which the next run resumes.
     const trap = trapSignals((line) => void process.stderr.write(`softmax: ${line}\n`), 'stopping the download');
     await runDownload(

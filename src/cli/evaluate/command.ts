@@ -17,8 +17,8 @@ export const evaluateCommand = makeCommand({
       })
       .check(checkTrainOptions),
   handler: async (args) => {
-    const [{ runEvaluate }, { rootLogger }] = await Promise.all([import('./run.js'), import('../logger.js')]);
-    const logger = rootLogger({ level: args.logLevel, file: args.logFile });
+    const [{ runEvaluate }, { openRootLogger }] = await Promise.all([import('./run.js'), import('../logger.js')]);
+    const logger = await openRootLogger({ level: args.logLevel, file: args.logFile });
     await runEvaluate({ model: args.model, backend: args.backend, dataDir: args.dataDir, out: args.out }, { logger });
   },
 });

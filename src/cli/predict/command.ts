@@ -28,8 +28,8 @@ export const predictCommand = makeCommand({
       })
       .check(checkTrainOptions),
   handler: async (args) => {
-    const [{ runPredict }, { rootLogger }] = await Promise.all([import('./run.js'), import('../logger.js')]);
-    const logger = rootLogger({ level: args.logLevel, file: args.logFile });
+    const [{ runPredict }, { openRootLogger }] = await Promise.all([import('./run.js'), import('../logger.js')]);
+    const logger = await openRootLogger({ level: args.logLevel, file: args.logFile });
     await runPredict(
       { model: args.model, backend: args.backend, dataDir: args.dataDir, n: args.n, out: args.out, image: args.image },
       { logger },

@@ -117,8 +117,8 @@ export const trainCommand = makeCommand({
   describe: 'Train softmax regression on Fashion-MNIST and print the textbook epoch lines',
   builder: (y) => y.options(trainOptions).check(checkTrainOptions),
   handler: async (args) => {
-    const { rootLogger } = await import('../logger.js');
-    const logger = rootLogger({ level: args.logLevel, file: args.logFile });
+    const { openRootLogger } = await import('../logger.js');
+    const logger = await openRootLogger({ level: args.logLevel, file: args.logFile });
     // Trapped from the start: a signal while the data loads or downloads stops the run before training.
     const trap = (await import('../signals.js')).trapSignals((line) => void process.stderr.write(`softmax: ${line}\n`));
     // Reading the data set (mostly on libuv's threads) overlaps loading TensorFlow.js on this one.

@@ -7,7 +7,7 @@
  * Mirrors gluon.utils.download + check_sha1, with mirrors and resume.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
   ChecksumError,
@@ -22,6 +22,8 @@ import type { DownloadAttempt } from '../../core/errors.js';
 import { silentLogger } from '../../core/logger.js';
 import type { Logger } from '../../core/logger.js';
 import type { DatasetInfo, IdxFileInfo } from '../../core/data/datasets.js';
+import { reasonOf } from '../atomic.js';
+import { makeDirs } from '../files.js';
 import { nodeDigest } from './read.js';
 import { allFiles, verifyIdxFile } from '../../core/data/datasets.js';
 import { readIdxFile, readStored } from './read.js';
@@ -97,12 +99,12 @@ export function normalizeMirrors(raw: readonly string[]): string[] {
 export async function assertWritable(dir: string): Promise<void> {
   const probe = path.join(dir, `.softmax-write-test-${randomBytes(6).toString('hex')}`);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirs(dir);
     await writeFile(probe, '');
     await rm(probe, { force: true });
   } catch (err) {
     throw new DownloadError(
-      `Cannot write to ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}), so nothing was ` +
+      `Cannot write to ${dir} (${reasonOf(err)}), so nothing was ` +
         'downloaded. Choose a writable directory (--dir, --data-dir, SOFTMAX_DATA_DIR or $XDG_CACHE_HOME) ' +
         'or fix its permissions.',
       dir,
