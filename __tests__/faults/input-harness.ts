@@ -37,12 +37,12 @@ export interface RunOptions {
   cwd?: string;
 }
 
-/** Runs `softmax ...args` (the built dist/) and resolves when it exits. A test's timeout bounds a hang. */
-export function runCli(args: readonly string[], options: RunOptions = {}): Promise<Run> {
+/** Runs node with `nodeArgs` (preloading the peak-memory hook) and resolves when it exits. */
+function runNode(nodeArgs: readonly string[], options: RunOptions): Promise<Run> {
   const rssDir = tempDir('rss-');
   chmodSync(rssDir, 0o777); // a child run as nobody writes it too
   const rssFile = join(rssDir, 'maxrss');
-  const child = spawn(process.execPath, ['-r', join(__dirname, 'input-maxrss.cjs'), CLI, ...args], {
+  const child = spawn(process.execPath, ['-r', join(__dirname, 'input-maxrss.cjs'), ...nodeArgs], {
     stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
     env: { ...process.env, CI: 'true', ...options.env, SOFTMAX_TEST_RSS_FILE: rssFile },
     cwd: options.cwd ?? ROOT,
@@ -68,6 +68,13 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
     });
   });
 }
+
+/** Runs `softmax ...args` (the built dist/) and resolves when it exits. A test's timeout bounds a hang. */
+export const runCli = (args: readonly string[], options: RunOptions = {}): Promise<Run> =>
+  runNode([CLI, ...args], options);
+
+/** Runs a CommonJS `script` in a child node, cwd the repo (so `require('./dist/...')` works). */
+export const runScript = (script: string, options: RunOptions = {}): Promise<Run> => runNode(['-e', script], options);
 
 /** The last `softmax: ...` line of stderr (the error line main prints). */
 export function errorLine(stderr: string): string {
