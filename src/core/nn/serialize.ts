@@ -4,7 +4,7 @@
  * architecture so a tool can rebuild the network (`model.ts`) without the code that built it.
  */
 import { tf } from '../backend/tf.js';
-import { ModelMismatchError } from '../errors.js';
+import { ModelMismatchError, quote } from '../errors.js';
 import type { NamedArray } from '../io/bundle.js';
 import { adapter } from '../platform.js';
 import type { Parameter } from './parameter.js';
@@ -125,13 +125,13 @@ export function setParameters(
       problems.push(`'${key}' (shape [${p.shape.map((d) => (d === 0 ? '?' : d))}]) is not in the file`);
     else if (saved.shape.length !== p.shape.length || p.shape.some((d, i) => d !== 0 && d !== saved.shape[i])) {
       problems.push(
-        `'${key}' has shape [${saved.shape}] in the file ` +
+        `'${key}' has shape ${quote(saved.shape)} in the file ` +
           `but [${p.shape.map((d) => (d === 0 ? '?' : d))}] in the network`,
       );
     }
   }
   for (const key of arrays.keys())
-    if (!params.has(key)) problems.push(`the file has '${key}', which the network does not`);
+    if (!params.has(key)) problems.push(`the file has ${quote(key)}, which the network does not`);
   if (problems.length > 0) throw new ModelMismatchError(path, problems);
   for (const [key, p] of params) {
     const saved = arrays.get(key) as NamedArray;
