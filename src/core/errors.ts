@@ -191,9 +191,28 @@ export class OutputError extends SoftmaxError {
   }
 }
 
+/** A data set or data iterator with no examples where a step or a figure needs some. */
+export class EmptyDataError extends SoftmaxError {
+  override name = 'EmptyDataError';
+}
+
+/** An object (a Trainer, a recording) used after its `dispose()`. */
+export class DisposedError extends SoftmaxError {
+  override name = 'DisposedError';
+}
+
 /** Invalid options given to the library or the command line. */
 export class ConfigError extends SoftmaxError {
   override name = 'ConfigError';
+}
+
+/**
+ * Whether `lr` is a learning rate the kernels can use: positive and finite once rounded to float32,
+ * where they compute (1e-46 rounds to 0 and trains nothing; 1e39 to Infinity).
+ */
+export function isUsableLearningRate(lr: number): boolean {
+  const f = Math.fround(lr);
+  return Number.isFinite(f) && f > 0;
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { Options } from 'yargs';
 import type { DatasetName } from '../../core/data/datasets.js';
 import { DATASET_NAMES, datasetInfo } from '../../core/data/datasets.js';
+import { ConfigError, isUsableLearningRate } from '../../core/errors.js';
 import type { LoadedSplits } from '../../node/data/store.js';
 import type { Logger } from '../../core/logger.js';
 import { LOG_LEVELS } from '../logger.js';
@@ -25,7 +26,16 @@ export const trainOptions = {
   lr: {
     requiresArg: true,
     default: 0.1,
-    coerce: (raw: unknown) => numberFlag('lr', raw, (n) => Number.isFinite(n) && n > 0, 'a positive finite number'),
+    coerce: (raw: unknown) => {
+      const lr = numberFlag('lr', raw, (n) => Number.isFinite(n) && n > 0, 'a positive finite number');
+      // Training computes in float32: 1e-46 would be 0 there (nothing learned), 1e39 Infinity.
+      if (!isUsableLearningRate(lr))
+        throw new ConfigError(
+          `--lr ${String(raw)} is ${Math.fround(lr)} in float32, where training computes: ` +
+            'give a value from 1.4e-45 to 3.4e38.',
+        );
+      return lr;
+    },
     describe: 'Learning rate of minibatch SGD',
   },
   seed: {

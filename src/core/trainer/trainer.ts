@@ -3,7 +3,7 @@
  * gradients by 1/batchSize and updates every parameter, in sorted-key order.
  */
 import { tf } from '../backend/tf.js';
-import { StaleGradientError, assert } from '../errors.js';
+import { DisposedError, StaleGradientError, assert, isUsableLearningRate } from '../errors.js';
 import type { Parameter } from '../nn/parameter.js';
 import { adamUpdate, sgdUpdate } from './sgd.js';
 import type { NamedArray } from '../io/bundle.js';
@@ -66,6 +66,10 @@ export class Trainer {
     this.optimizer = optimizer;
     this.lr = options.learningRate ?? (optimizer === 'sgd' ? 0.01 : 0.001);
     assert(this.lr > 0, () => `Expected learningRate to be positive, but got ${this.lr}.`);
+    assert(
+      isUsableLearningRate(this.lr),
+      () => `Expected a learningRate float32 can hold, but ${this.lr} is ${Math.fround(this.lr)} in float32.`,
+    );
     this.hyper = {
       wd: options.wd ?? 0,
       momentum: options.momentum ?? 0,
@@ -89,6 +93,10 @@ export class Trainer {
 
   setLearningRate(lr: number): void {
     assert(Number.isFinite(lr) && lr > 0, () => `Expected a positive learning rate, but got ${lr}.`);
+    assert(
+      isUsableLearningRate(lr),
+      () => `Expected a learning rate float32 can hold, but ${lr} is ${Math.fround(lr)} in float32.`,
+    );
     this.lr = lr;
   }
 
@@ -99,6 +107,7 @@ export class Trainer {
    * unless `ignoreStaleGrad` (then it is skipped). Mirrors Trainer.step.
    */
   step(batchSize: number, options: { ignoreStaleGrad?: boolean } = {}): void {
+    this.assertLive('step');
     assert(Number.isFinite(batchSize) && batchSize > 0, () => `Expected a positive batchSize, but got ${batchSize}.`);
     const ignoreStale = options.ignoreStaleGrad ?? false;
     for (const slot of this.slots) {
@@ -165,8 +174,19 @@ export class Trainer {
     this.lr = applyStates(path, meta, arrays, this.optimizer, this.slots);
   }
 
+  private disposed = false;
+
+  private assertLive(method: string): void {
+    assert(
+      !this.disposed,
+      () => `Trainer.${method}: this Trainer was disposed; create a new Trainer to keep training.`,
+      DisposedError,
+    );
+  }
+
   /** Frees the optimizer state (momentum, Adam moments). Parameters stay with their network. */
   dispose(): void {
+    this.disposed = true;
     for (const slot of this.slots) {
       tf.dispose(slot.state);
       slot.state = [];
