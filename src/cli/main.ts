@@ -43,7 +43,7 @@ export function buildParser(argv: string[]) {
     .epilogue(
       'Exit codes: 0 ok, 2 bad usage or backend, 3 data problem, 4 API misuse, 5 training diverged, ' +
         '6 download failed, 7 bad model file, 8 model does not fit, 9 bad image, 10 output not writable, ' +
-        '11 no usable checkpoint, 130 / 143 stopped by SIGINT / SIGTERM after writing a checkpoint.',
+        '11 no usable checkpoint, 130 / 143 stopped by SIGINT / SIGTERM, 141 standard output closed.',
     )
     .help()
     .alias('h', 'help')
