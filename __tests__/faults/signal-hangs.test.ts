@@ -7,7 +7,12 @@ import { execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type * as http from 'node:http';
 import { join } from 'node:path';
+import { MNIST } from '../../src/core/data/datasets.js';
 import { DownloadError } from '../../src/core/errors.js';
+import { Dense } from '../../src/core/nn/dense.js';
+import { Zeros } from '../../src/core/nn/init.js';
+import { Sequential } from '../../src/core/nn/sequential.js';
+import '../../src/node/setup.js';
 import { downloadDataset } from '../../src/node/data/download.js';
 import { FAST, fakeDataset, startServer } from '../node/data/download-fixtures.js';
 import type { TestServer } from '../node/data/download-fixtures.js';
@@ -80,6 +85,39 @@ describe('hangs: signals during a download end the process at once', () => {
     expectRefused(run, 143, /^softmax: SIGTERM: stopped while downloading train-images-idx3-ubyte\.gz\.$/);
     expect(await tree(out)).toEqual([]);
     expect((await tree(cache)).filter((n) => RANDOM_TEMP.test(n))).toEqual([]);
+  });
+});
+
+describe('hangs: evaluate and predict downloading their test set stop on a signal too', () => {
+  let model = '';
+  beforeAll(async () => {
+    const net = new Sequential().add(new Dense(10, { inUnits: 784 }));
+    net.initialize(Zeros());
+    model = join(tempDir(), 'model');
+    await net.saveParameters(model, { classes: MNIST.classes, dataset: 'mnist' });
+    net.dispose();
+  });
+
+  test.each([
+    ['evaluate', 'SIGINT', 130],
+    ['predict', 'SIGTERM', 143],
+  ] as const)('softmax %s of an MNIST model, %s while its test set downloads: exit %d', async (command, sig, code) => {
+    const cache = tempDir();
+    const out = join(tempDir(), 'picture.png');
+    const run = await signalledDuringDownload(
+      (url) => ({
+        args: [command, '--model', model, '--out', out, '--backend', 'cpu', '--log-level', 'silent'],
+        env: { XDG_CACHE_HOME: cache, SOFTMAX_MIRROR: url, SOFTMAX_DATA_DIR: '' },
+      }),
+      sig,
+    );
+    expectRefused(
+      run,
+      code,
+      new RegExp(`^softmax: ${sig}: stopped while downloading train-images-idx3-ubyte\\.gz\\.$`),
+    );
+    expect((await tree(cache)).filter((n) => RANDOM_TEMP.test(n))).toEqual([]);
+    expect(await tree(out)).toEqual([]);
   });
 });
 

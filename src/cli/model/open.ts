@@ -8,7 +8,7 @@ import { loadersOf } from '../../core/data/data-loader.js';
 import type { DatasetInfo } from '../../core/data/datasets.js';
 import { DATASET_NAMES, datasetInfo } from '../../core/data/datasets.js';
 import { IMAGE_SIZE } from '../../core/data/fashion-mnist.js';
-import { ModelFormatError, ModelMismatchError, quote } from '../../core/errors.js';
+import { ModelFormatError, ModelMismatchError, StoppedError, quote } from '../../core/errors.js';
 import { MANIFEST_FILE } from '../../core/io/bundle.js';
 import type { Logger } from '../../core/logger.js';
 import type { LoadedModel } from '../../core/nn/model.js';
@@ -26,6 +26,13 @@ export interface ModelDeps {
   logger: Logger;
   /** Where the human lines go (default stdout). */
   print?: (line: string) => void;
+  /** Aborted (reason 'SIGINT' or 'SIGTERM') to stop: a download at once, the command before it writes. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Throws `StoppedError` if `signal` was aborted (by the CLI's trap). */
+export function stopIfSignalled(signal: AbortSignal | undefined, where: string): void {
+  if (signal?.aborted) throw StoppedError.of(signal, where);
 }
 
 export const stdout = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -84,8 +91,14 @@ export async function openModel(
 }
 
 /** The test split of the model's data set, in batches of 256. */
-export async function testSet(loaded: LoadedModel, args: ModelArgs, logger: Logger): Promise<DataLoader> {
+export async function testSet(
+  loaded: LoadedModel,
+  args: ModelArgs,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<DataLoader> {
   const dataset = datasetOf(loaded, args.model);
-  const [, testIter] = loadersOf(await loadSplits(dataset, { root: args.dataDir, logger }), 256);
+  const [, testIter] = loadersOf(await loadSplits(dataset, { root: args.dataDir, logger, signal }), 256);
+  stopIfSignalled(signal, 'after loading the test set');
   return testIter;
 }
