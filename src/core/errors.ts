@@ -207,15 +207,6 @@ export class ConfigError extends SoftmaxError {
 }
 
 /**
- * Whether `lr` is a learning rate the kernels can use: positive and finite once rounded to float32,
- * where they compute (1e-46 rounds to 0 and trains nothing; 1e39 to Infinity).
- */
-export function isUsableLearningRate(lr: number): boolean {
-  const f = Math.fround(lr);
-  return Number.isFinite(f) && f > 0;
-}
-
-/**
  * Throws `ErrorClass(message())` unless `condition` holds. The message is built lazily, as in
  * tfjs-core's `util.assert`, so validation in hot paths costs nothing when it passes.
  */
@@ -226,24 +217,3 @@ export function assert(
 ): asserts condition {
   if (!condition) throw new ErrorClass(message());
 }
-
-/** The most characters of a value read from a file that a message quotes. */
-export const MAX_QUOTED = 80;
-
-/**
- * `value` as JSON (strings in quotes), cut to `MAX_QUOTED` characters plus '…': what a message quotes
- * from a file, so a huge or hostile field cannot become a huge error line.
- */
-export function quote(value: unknown, max = MAX_QUOTED): string {
-  let text: string;
-  try {
-    text =
-      typeof value === 'string' ? JSON.stringify(value.slice(0, max + 1)) : (JSON.stringify(value) ?? String(value));
-  } catch {
-    text = Object.prototype.toString.call(value); // a cycle or a value too deep to print
-  }
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
-/** `text` cut to `max` characters plus '…' (for text from elsewhere, such as a parser's message). */
-export const clip = (text: string, max = MAX_QUOTED): string => (text.length > max ? `${text.slice(0, max)}…` : text);

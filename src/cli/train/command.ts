@@ -2,7 +2,8 @@
 import type { Options } from 'yargs';
 import type { DatasetName } from '../../core/data/datasets.js';
 import { DATASET_NAMES, datasetInfo } from '../../core/data/datasets.js';
-import { ConfigError, isUsableLearningRate } from '../../core/errors.js';
+import { ConfigError } from '../../core/errors.js';
+import { isUsableLearningRate } from '../../core/learning-rate.js';
 import type { LoadedSplits } from '../../node/data/store.js';
 import type { Logger } from '../../core/logger.js';
 import { LOG_LEVELS } from '../logger.js';

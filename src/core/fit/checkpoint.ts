@@ -6,7 +6,8 @@
  * options of the run, so `--resume` can refuse a checkpoint of an incompatible run.
  */
 import type { LoaderState } from '../data/data-loader.js';
-import { DivergenceError, ModelFormatError, quote } from '../errors.js';
+import { DivergenceError, ModelFormatError } from '../errors.js';
+import { quote } from '../quote.js';
 import type { Manifest, NamedArray } from '../io/bundle.js';
 import type { Parameter } from '../nn/parameter.js';
 import { parameterArrays } from '../nn/serialize.js';

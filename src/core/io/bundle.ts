@@ -6,7 +6,8 @@
  * altered file from a good one before using a byte of it. This module encodes and decodes the bytes;
  * a platform's `BundleStore` (src/node/bundle-files.ts in Node) writes and reads them, atomically.
  */
-import { ModelFormatError, clip, quote } from '../errors.js';
+import { ModelFormatError } from '../errors.js';
+import { clip, quote } from '../quote.js';
 
 export const MANIFEST_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';

@@ -2,7 +2,8 @@
  * Whole saved models: rebuild the network a manifest describes and load its parameters, so a tool
  * (`softmax evaluate`, `softmax predict`) needs nothing but the saved model.
  */
-import { ModelFormatError, quote } from '../errors.js';
+import { ModelFormatError } from '../errors.js';
+import { quote } from '../quote.js';
 import type { NamedArray } from '../io/bundle.js';
 import { MANIFEST_FILE } from '../io/bundle.js';
 import { adapter } from '../platform.js';

@@ -4,7 +4,8 @@
  * architecture so a tool can rebuild the network (`model.ts`) without the code that built it.
  */
 import { tf } from '../backend/tf.js';
-import { ModelMismatchError, quote } from '../errors.js';
+import { ModelMismatchError } from '../errors.js';
+import { quote } from '../quote.js';
 import type { NamedArray } from '../io/bundle.js';
 import { adapter } from '../platform.js';
 import type { Parameter } from './parameter.js';

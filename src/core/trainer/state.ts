@@ -4,7 +4,8 @@
  * `.0`; Adam's mean and variance are `.0` and `.1`), plus each parameter's update count.
  */
 import { tf } from '../backend/tf.js';
-import { ModelMismatchError, quote } from '../errors.js';
+import { ModelMismatchError } from '../errors.js';
+import { quote } from '../quote.js';
 import type { NamedArray } from '../io/bundle.js';
 import { adapter } from '../platform.js';
 

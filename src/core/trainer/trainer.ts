@@ -3,7 +3,8 @@
  * gradients by 1/batchSize and updates every parameter, in sorted-key order.
  */
 import { tf } from '../backend/tf.js';
-import { DisposedError, StaleGradientError, assert, isUsableLearningRate } from '../errors.js';
+import { DisposedError, StaleGradientError, assert } from '../errors.js';
+import { isUsableLearningRate } from '../learning-rate.js';
 import type { Parameter } from '../nn/parameter.js';
 import { adamUpdate, sgdUpdate } from './sgd.js';
 import type { NamedArray } from '../io/bundle.js';

@@ -4,7 +4,8 @@
  * `-log ŷ[y]`, and minibatch SGD `param ← param − lr·grad/batchSize`.
  */
 import { tf } from '../../backend/tf.js';
-import { ShapeError, assert, isUsableLearningRate } from '../../errors.js';
+import { ShapeError, assert } from '../../errors.js';
+import { isUsableLearningRate } from '../../learning-rate.js';
 import { Normal, Zeros } from '../../nn/init.js';
 import { Parameter } from '../../nn/parameter.js';
 
