@@ -33,6 +33,11 @@ describe('repeated flags are a usage error (exit 2), not an array a command trip
     expectRefused(run, 2, new RegExp(`^softmax: ${flag} was given more than once: give it once`));
   });
 
+  test.each(['0', 'fast'])('softmax download --min-rate %s: exit 2', async (rate) => {
+    const run = await runCli(['download', '--dir', tempDir(), '--min-rate', rate, ...NO_MIRROR]);
+    expectRefused(run, 2, new RegExp(`^softmax: --min-rate must be a positive integer, but got '${rate}'\\.$`));
+  });
+
   test('--mirror and --image may still be repeated', async () => {
     const dir = tempDir();
     const run = await runCli(['download', '--dir', dir, ...NO_MIRROR, ...NO_MIRROR, '--log-level', 'silent']);
