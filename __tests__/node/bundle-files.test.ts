@@ -91,7 +91,7 @@ describe('writeBundle / readBundle', () => {
       // A foreign model.json is never replaced (__tests__/faults/ownership.test.ts): another directory.
       const states = join(tempDir(), 'states');
       await writeBundle(states, 'trainer-states', {}, arrays);
-      await expectRejects(readBundle(states, 'model'), ModelFormatError, /holds trainer-states, expected model/);
+      await expectRejects(readBundle(states, 'model'), ModelFormatError, /holds "trainer-states", expected model/);
     },
   );
 

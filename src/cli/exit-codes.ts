@@ -12,12 +12,14 @@ import {
   DirectoryLockedError,
   DivergenceError,
   DownloadError,
+  EmptyDataError,
   IdxFormatError,
   ImageFormatError,
   InterruptedError,
   ModelFormatError,
   ModelMismatchError,
   OutputError,
+  StoppedError,
 } from '../core/errors.js';
 import type { SoftmaxError } from '../core/errors.js';
 
@@ -44,10 +46,15 @@ export const ExitCode = {
   checkpoint: 11,
   /** The checkpoint or run directory is in use by another run (its lock file names the pid). */
   locked: 12,
-  /** Training stopped by SIGINT (Ctrl+C) after writing a checkpoint: 128 + 2, as shells report it. */
+  /**
+   * Stopped by SIGINT (Ctrl+C): training after writing a checkpoint, or loading or downloading data
+   * before anything was written. 128 + 2, as shells report it.
+   */
   sigint: 130,
-  /** Training stopped by SIGTERM after writing a checkpoint: 128 + 15. */
+  /** Stopped by SIGTERM, likewise: 128 + 15. */
   sigterm: 143,
+  /** Standard output was closed by its reader (`| head -1`): stopped quietly, 128 + SIGPIPE (13). */
+  stdoutClosed: 141,
 } as const;
 
 type ErrorClass = abstract new (...args: never[]) => SoftmaxError;
@@ -59,6 +66,7 @@ const TABLE: readonly (readonly [ErrorClass, number])[] = [
   [ChecksumError, ExitCode.data],
   [IdxFormatError, ExitCode.data],
   [DataNotFoundError, ExitCode.data],
+  [EmptyDataError, ExitCode.data],
   [DivergenceError, ExitCode.diverged],
   [DownloadError, ExitCode.download],
   [ModelFormatError, ExitCode.model],
@@ -71,6 +79,7 @@ const TABLE: readonly (readonly [ErrorClass, number])[] = [
 
 /** The exit code a `SoftmaxError` ends the command with (API misuse when no row names its class). */
 export function exitCodeOf(err: SoftmaxError): number {
-  if (err instanceof InterruptedError) return err.signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
+  if (err instanceof InterruptedError || err instanceof StoppedError)
+    return err.signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
   return TABLE.find(([ErrorClass]) => err instanceof ErrorClass)?.[1] ?? ExitCode.api;
 }

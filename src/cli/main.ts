@@ -6,6 +6,7 @@
 import yargs from 'yargs';
 import { ConfigError, SoftmaxError } from '../core/errors.js';
 import { ExitCode, exitCodeOf } from './exit-codes.js';
+import { rejectRepeatedFlags } from './options.js';
 import { downloadCommand } from './download/command.js';
 import { evaluateCommand } from './evaluate/command.js';
 import { predictCommand } from './predict/command.js';
@@ -42,7 +43,7 @@ export function buildParser(argv: string[]) {
     .epilogue(
       'Exit codes: 0 ok, 2 bad usage or backend, 3 data problem, 4 API misuse, 5 training diverged, ' +
         '6 download failed, 7 bad model file, 8 model does not fit, 9 bad image, 10 output not writable, ' +
-        '11 no usable checkpoint, 130 / 143 stopped by SIGINT / SIGTERM after writing a checkpoint.',
+        '11 no usable checkpoint, 130 / 143 stopped by SIGINT / SIGTERM, 141 standard output closed.',
     )
     .help()
     .alias('h', 'help')
@@ -62,6 +63,7 @@ export function buildParser(argv: string[]) {
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const parser = buildParser(argv);
   try {
+    rejectRepeatedFlags(argv);
     await parser.parseAsync();
     return 0;
   } catch (err) {
@@ -75,7 +77,20 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 }
 
+/**
+ * A failed write to standard output ends the command here, not as an uncaught 'error' event: a reader
+ * that quit (`| head -1`, EPIPE) ends it quietly with 141 (128 + SIGPIPE, as a shell reports a
+ * command killed by SIGPIPE); any other failure (`> /dev/full`) with one line and exit 10.
+ */
+function exitOnStdoutError(err: NodeJS.ErrnoException): void {
+  if (err.code === 'EPIPE') process.exit(ExitCode.stdoutClosed);
+  const reason = err.code === 'ENOSPC' ? 'no space left on the device' : (err.code ?? err.message);
+  process.stderr.write(`softmax: cannot write to standard output: ${reason}.\n`);
+  process.exit(ExitCode.output);
+}
+
 if (require.main === module) {
+  process.stdout.on('error', exitOnStdoutError);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -45,3 +45,28 @@ export const modelOptions = {
   'log-level': { choices: LOG_LEVELS, default: 'warn' as const, describe: 'Level of the JSON log records' },
   'log-file': { type: 'string', describe: 'Write JSON log records to this file instead of stderr' },
 } satisfies Record<string, Options>;
+
+/** The flags that take several values, each given once per value. */
+export const REPEATABLE_FLAGS: readonly string[] = ['mirror', 'image'];
+
+/**
+ * Throws `ConfigError` if a flag other than `REPEATABLE_FLAGS` occurs twice in `argv` (`--out a --out b`,
+ * `--json --no-json`): yargs would make an array of it, which the commands are not written for, and
+ * which of the two the user meant is a guess. Reads the raw words, up to a `--`.
+ */
+export function rejectRepeatedFlags(argv: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const word of argv) {
+    if (word === '--') return;
+    if (!word.startsWith('--')) continue;
+    const name = (word.slice(2).split('=')[0] ?? '').replace(/^no-/, '');
+    if (REPEATABLE_FLAGS.includes(name)) continue;
+    if (seen.has(name)) {
+      throw new ConfigError(
+        `--${name} was given more than once: give it once (only ${REPEATABLE_FLAGS.map((f) => `--${f}`).join(' and ')} ` +
+          'may be repeated).',
+      );
+    }
+    seen.add(name);
+  }
+}

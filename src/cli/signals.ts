@@ -14,7 +14,14 @@ export interface SignalTrap {
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
-export function trapSignals(notice: (line: string) => void): SignalTrap {
+/**
+ * Traps SIGINT and SIGTERM; the first one prints `SIGNAL: <action>` through `notice` and aborts the
+ * trap's signal. `action` says what the command does then (training: finish the batch, checkpoint).
+ */
+export function trapSignals(
+  notice: (line: string) => void,
+  action = 'finishing the current batch and writing a checkpoint',
+): SignalTrap {
   const controller = new AbortController();
   const release = (): void => {
     for (const s of SIGNALS) process.off(s, onSignal);
@@ -25,7 +32,7 @@ export function trapSignals(notice: (line: string) => void): SignalTrap {
       process.kill(process.pid, sig);
       return;
     }
-    notice(`${sig}: finishing the current batch and writing a checkpoint; press Ctrl+C again to stop at once`);
+    notice(`${sig}: ${action}; press Ctrl+C again to stop at once`);
     controller.abort(sig);
   }
   for (const s of SIGNALS) process.on(s, onSignal);

@@ -154,6 +154,25 @@ export class InterruptedError extends SoftmaxError {
   }
 }
 
+/**
+ * A signal stopped a command before it had anything to save (while loading or downloading data): the
+ * files it was writing are removed or kept only under a name the next run resumes.
+ */
+export class StoppedError extends SoftmaxError {
+  override name = 'StoppedError';
+  constructor(
+    readonly signal: 'SIGINT' | 'SIGTERM',
+    where: string,
+  ) {
+    super(`${signal}: stopped ${where}.`);
+  }
+
+  /** The error for an `AbortSignal` aborted with reason 'SIGINT' or 'SIGTERM' (as the CLI's trap does). */
+  static of(signal: AbortSignal, where: string): StoppedError {
+    return new StoppedError(signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT', where);
+  }
+}
+
 /** A saved model or trainer-state directory is missing, truncated, corrupt, or not one of ours. */
 export class ModelFormatError extends FileProblemError {
   override name = 'ModelFormatError';
@@ -185,6 +204,16 @@ export class OutputError extends SoftmaxError {
   ) {
     super(`Cannot write ${path}: ${problem}. Choose another location or fix its permissions.`, options);
   }
+}
+
+/** A data set or data iterator with no examples where a step or a figure needs some. */
+export class EmptyDataError extends SoftmaxError {
+  override name = 'EmptyDataError';
+}
+
+/** An object (a Trainer, a recording) used after its `dispose()`. */
+export class DisposedError extends SoftmaxError {
+  override name = 'DisposedError';
 }
 
 /** Invalid options given to the library or the command line. */

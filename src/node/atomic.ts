@@ -19,9 +19,10 @@ import { OutputError } from '../core/errors.js';
 import { loadNative } from './backend/native.js';
 import { cleanStaleTemps, tempName } from './temp-files.js';
 import { pausePoint } from './test-pause.js';
+import { makeDirs } from './files.js';
 
 /** What a failed file-system call means for the user, in a few words. */
-function reasonOf(err: unknown): string {
+export function reasonOf(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const reasons: Record<string, string> = {
     EACCES: 'permission denied',
@@ -48,7 +49,7 @@ async function writing<T>(target: string, fn: () => Promise<T>): Promise<T> {
 /** Creates `dir` (and parents) or throws `OutputError` saying why it cannot be a directory we write to. */
 export async function ensureDir(dir: string): Promise<void> {
   await writing(dir, async () => {
-    await mkdir(dir, { recursive: true });
+    await makeDirs(dir);
     const info = await stat(dir);
     if (!info.isDirectory()) throw new OutputError(dir, 'it exists and is not a directory');
   });

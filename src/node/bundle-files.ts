@@ -12,11 +12,9 @@ import type { Manifest, NamedArray } from '../core/io/bundle.js';
 import type { BundleStore } from '../core/platform.js';
 import { writeDirAtomic } from './atomic.js';
 import { asideCopyOf } from './temp-files.js';
+import { formatBytes, isMissing, openRegular, readAt, readProblem } from './files.js';
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
-/** A manifest larger than this is not one softmax wrote (they hold names, shapes and a short history). */
-const MAX_MANIFEST_BYTES = 16 * 2 ** 20;
 
 /**
  * Why directory `dir` must not be replaced by a bundle, or undefined when it may: it is missing or empty,
@@ -63,15 +61,36 @@ export async function writeBundle<M extends object>(
   return manifest;
 }
 
-/** Reads a file of the bundle; a missing or unreadable one is a `ModelFormatError`. */
-async function readPart(file: string, what: string): Promise<Buffer> {
+/** The largest manifest read: a model's or a checkpoint's is a few KB (a checkpoint's grows ~0.2 KB an epoch). */
+export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+/** The largest weights file read: softmax regression's is 31 KB; this leaves room for wider networks. */
+export const MAX_WEIGHTS_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Reads a file of the bundle (a regular file only): exactly `expected` bytes when given, else at most
+ * `maxBytes`. A missing, unreadable, special or oversized file is a `ModelFormatError`.
+ */
+async function readPart(file: string, what: string, { maxBytes, expected }: { maxBytes: number; expected?: number }) {
+  const fail = (problem: string, cause?: unknown) => new ModelFormatError(file, problem, { cause });
+  let opened;
   try {
-    return await readFile(file);
+    opened = await openRegular(file, fail);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const problem =
-      code === 'ENOENT' || code === 'ENOTDIR' ? `no such ${what}` : `cannot read the ${what} (${code ?? String(err)})`;
-    throw new ModelFormatError(file, problem, { cause: err });
+    if (isMissing(err)) throw fail(`no such ${what}`, err);
+    throw err;
+  }
+  const { handle, size } = opened;
+  try {
+    if (expected !== undefined && size !== expected) {
+      throw fail(`holds ${size} bytes, the manifest says ${expected}: the file is truncated or from another save`);
+    }
+    if (size > maxBytes) throw fail(`is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} a ${what} can be`);
+    return await readAt(handle, size);
+  } catch (err) {
+    if (err instanceof ModelFormatError) throw err;
+    throw fail(readProblem(err), err);
+  } finally {
+    await handle.close();
   }
 }
 
@@ -91,10 +110,18 @@ export async function readBundle<M extends object>(
   const text = await readPart(
     manifestFile,
     `${kind} manifest (expected a directory written by softmax holding ${MANIFEST_FILE})`,
+    { maxBytes: MAX_MANIFEST_BYTES },
   );
-  const manifest = decodeManifest<M>(text.toString('utf8'), manifestFile, kind);
+  const manifest = decodeManifest<M>(text.toString('utf8'), manifestFile, kind, sha256);
   const binFile = path.join(dir, manifest.weights.file);
-  const bin = await readPart(binFile, 'weights file');
+  const expected = manifest.weights.byteLength;
+  if (expected > MAX_WEIGHTS_BYTES) {
+    throw new ModelFormatError(
+      manifestFile,
+      `says the weights file holds ${formatBytes(expected)}, more than the ${formatBytes(MAX_WEIGHTS_BYTES)} softmax reads`,
+    );
+  }
+  const bin = await readPart(binFile, 'weights file', { maxBytes: MAX_WEIGHTS_BYTES, expected });
   return { manifest, arrays: decodeWeights(manifest, bin, sha256, binFile, manifestFile) };
 }
 

@@ -5,10 +5,10 @@
  * the background around the object is trimmed, and the object is scaled to fit 28 × 28 keeping its
  * aspect ratio and centered, as Zalando built the data set from product photos.
  */
-import { readFile } from 'node:fs/promises';
 import { sharp } from './sharp.js';
 
 import { ImageFormatError } from '../core/errors.js';
+import { isMissing, readProblem, readRegular } from './files.js';
 
 const SIDE = 28;
 
@@ -21,7 +21,7 @@ interface Gray {
 /** The image as 8-bit grayscale, transparency flattened onto white. */
 async function decodeGray(bytes: Buffer, file: string): Promise<Gray> {
   try {
-    const { data, info } = await sharp(bytes, { failOn: 'error' })
+    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS })
       .flatten({ background: '#ffffff' })
       .grayscale()
       .raw()
@@ -76,16 +76,23 @@ export async function toFashionMnist(bytes: Buffer, file: string): Promise<Uint8
   return out;
 }
 
-/** Reads image `file` and converts it (see `toFashionMnist`). Throws `ImageFormatError` (also when missing). */
+/** The largest image file read: a 40-megapixel JPEG is about 20 MB; anything larger is not a photo of one garment. */
+export const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
+/** The most pixels decoded, so a small file that decompresses to a huge picture cannot exhaust memory. */
+export const MAX_IMAGE_PIXELS = 40_000_000;
+
+/**
+ * Reads image `file` (a regular file of at most `MAX_IMAGE_BYTES`) and converts it (see
+ * `toFashionMnist`). Throws `ImageFormatError` (also when missing).
+ */
 export async function readImageAsFashionMnist(file: string): Promise<Uint8Array> {
+  const fail = (problem: string, cause?: unknown) => new ImageFormatError(file, problem, { cause });
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = await readRegular(file, MAX_IMAGE_BYTES, 'an image file', fail);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ImageFormatError(file, code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(err)})`, {
-      cause: err,
-    });
+    if (isMissing(err)) throw fail(readProblem(err), err);
+    throw err;
   }
   return toFashionMnist(bytes, file);
 }

@@ -106,7 +106,7 @@ describe('saved models', () => {
     const adam = new Trainer(b.collectParams(), 'adam');
     const err = await adam.loadStates(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelMismatchError);
-    expect((err as Error).message).toMatch(/saved by optimizer 'sgd', this Trainer uses 'adam'/);
+    expect((err as Error).message).toMatch(/saved by optimizer "sgd", this Trainer uses 'adam'/);
     const numTensors = tf.memory().numTensors;
     await trainerB.loadStates(dir); // replacing state frees the old tensors
     expect(tf.memory().numTensors).toBe(numTensors);

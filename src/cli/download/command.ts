@@ -3,6 +3,7 @@ import type { Options } from 'yargs';
 import { DATASET_NAMES } from '../../core/data/datasets.js';
 import { LOG_LEVELS } from '../logger.js';
 import { makeCommand } from '../make-command.js';
+import { positiveInt } from '../options.js';
 
 export const downloadOptions = {
   dataset: { choices: DATASET_NAMES, default: 'fashion-mnist' as const, describe: 'Data set to fetch' },
@@ -21,6 +22,13 @@ export const downloadOptions = {
       '(default: $SOFTMAX_MIRROR, comma-separated)',
   },
   force: { type: 'boolean', default: false, describe: 'Download even files that are present and verify' },
+  'min-rate': {
+    requiresArg: true,
+    default: 1024,
+    coerce: positiveInt('min-rate'),
+    describe:
+      'Slowest transfer accepted, in bytes/s averaged over each minute; a slower mirror is retried, then skipped',
+  },
   'log-level': {
     choices: LOG_LEVELS,
     default: 'warn' as const,
@@ -34,8 +42,17 @@ export const downloadCommand = makeCommand({
   describe: 'Download a data set into a directory, verified, with resume and mirror fall-through',
   builder: (y) => y.options(downloadOptions),
   handler: async (args) => {
-    const [{ runDownload }, { rootLogger }] = await Promise.all([import('./run.js'), import('../logger.js')]);
-    const logger = rootLogger({ level: args.logLevel, file: args.logFile });
-    await runDownload({ dataset: args.dataset, dir: args.dir, mirror: args.mirror, force: args.force }, { logger });
+    const [{ runDownload }, { openRootLogger }, { trapSignals }] = await Promise.all([
+      import('./run.js'),
+      import('../logger.js'),
+      import('../signals.js'),
+    ]);
+    const logger = await openRootLogger({ level: args.logLevel, file: args.logFile });
+    // A signal ends the transfer at once; the partial file is kept as <file>.part, which the next run resumes.
+    const trap = trapSignals((line) => void process.stderr.write(`softmax: ${line}\n`), 'stopping the download');
+    await runDownload(
+      { dataset: args.dataset, dir: args.dir, mirror: args.mirror, force: args.force },
+      { logger, signal: trap.signal, network: { minBytesPerSecond: args.minRate } },
+    ).finally(() => trap.release());
   },
 });

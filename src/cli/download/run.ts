@@ -28,10 +28,15 @@ export interface DownloadDeps {
   /** Progress of each file; default a bar on stderr when it is a TTY, else none. */
   progress?: ProgressSink | undefined;
   env?: NodeJS.ProcessEnv;
+  /** Aborted (reason 'SIGINT' or 'SIGTERM') to stop the download at once (`StoppedError`). */
+  signal?: AbortSignal | undefined;
   /** Replaces `datasetInfo(args.dataset)` (tests serve small fake files). */
   table?: DatasetInfo;
   /** Timeouts and retry delays for the downloader (tests make them small). */
-  network?: Pick<DownloadOptions, 'connectTimeoutMs' | 'idleTimeoutMs' | 'maxRedirects' | 'retryDelaysMs'>;
+  network?: Pick<
+    DownloadOptions,
+    'connectTimeoutMs' | 'idleTimeoutMs' | 'maxRedirects' | 'retryDelaysMs' | 'minBytesPerSecond' | 'rateWindowMs'
+  >;
 }
 
 const MB = 1024 * 1024;
@@ -83,6 +88,7 @@ export async function runDownload(args: DownloadArgs, deps: DownloadDeps): Promi
   notice(`${info.title}: checking ${dir}; missing files come from ${mirrors.join(', ')}`);
   const files = await downloadDataset(info, {
     ...deps.network,
+    signal: deps.signal,
     dir,
     mirrors,
     force: args.force ?? false,

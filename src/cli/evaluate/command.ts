@@ -17,8 +17,17 @@ export const evaluateCommand = makeCommand({
       })
       .check(checkTrainOptions),
   handler: async (args) => {
-    const [{ runEvaluate }, { rootLogger }] = await Promise.all([import('./run.js'), import('../logger.js')]);
-    const logger = rootLogger({ level: args.logLevel, file: args.logFile });
-    await runEvaluate({ model: args.model, backend: args.backend, dataDir: args.dataDir, out: args.out }, { logger });
+    const [{ runEvaluate }, { openRootLogger }, { trapSignals }] = await Promise.all([
+      import('./run.js'),
+      import('../logger.js'),
+      import('../signals.js'),
+    ]);
+    const logger = await openRootLogger({ level: args.logLevel, file: args.logFile });
+    // A signal stops a download of the test set at once, and the command before it writes its picture.
+    const trap = trapSignals((line) => void process.stderr.write(`softmax: ${line}\n`), 'stopping');
+    await runEvaluate(
+      { model: args.model, backend: args.backend, dataDir: args.dataDir, out: args.out },
+      { logger, signal: trap.signal },
+    ).finally(() => trap.release());
   },
 });

@@ -7,7 +7,7 @@ import { evaluate, formatEvaluation } from '../../core/d2l/evaluate-model.js';
 import { formatFixed } from '../../core/d2l/format.js';
 import { plotConfusion } from '../../node/render/charts.js';
 import type { ModelArgs, ModelDeps } from '../model/open.js';
-import { openModel, stdout, testSet } from '../model/open.js';
+import { openModel, stdout, stopIfSignalled, testSet } from '../model/open.js';
 
 export interface EvaluateArgs extends ModelArgs {
   /** The heat map's file (default confusion.png beside the model directory). */
@@ -22,8 +22,9 @@ export async function runEvaluate(
   const print = deps.print ?? stdout;
   const loaded = await openModel(args, deps.logger);
   try {
-    const testIter = await testSet(loaded, args, deps.logger);
+    const testIter = await testSet(loaded, args, deps.logger, deps.signal);
     const e = evaluate(loaded.net, testIter, loaded.classes);
+    stopIfSignalled(deps.signal, 'before writing the confusion matrix');
     for (const line of formatEvaluation(e)) print(line);
     const file = args.out ?? path.join(path.dirname(path.resolve(args.model)), 'confusion.png');
     const title = `Confusion matrix of ${args.model}`;

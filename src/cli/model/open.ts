@@ -5,10 +5,16 @@
 import { initBackend } from '../../core/backend/registry.js';
 import type { DataLoader } from '../../core/data/data-loader.js';
 import { loadersOf } from '../../core/data/data-loader.js';
-import { datasetInfo } from '../../core/data/datasets.js';
+import type { DatasetInfo } from '../../core/data/datasets.js';
+import { DATASET_NAMES, datasetInfo } from '../../core/data/datasets.js';
+import { IMAGE_SIZE } from '../../core/data/fashion-mnist.js';
+import { ModelFormatError, ModelMismatchError, StoppedError } from '../../core/errors.js';
+import { quote } from '../../core/quote.js';
+import { MANIFEST_FILE } from '../../core/io/bundle.js';
 import type { Logger } from '../../core/logger.js';
 import type { LoadedModel } from '../../core/nn/model.js';
 import { loadModel } from '../../core/nn/model.js';
+import { denseLayers } from '../../core/nn/serialize.js';
 import { loadSplits } from '../../node/data/store.js';
 import '../../node/setup.js';
 
@@ -22,18 +28,62 @@ export interface ModelDeps {
   logger: Logger;
   /** Where the human lines go (default stdout). */
   print?: (line: string) => void;
+  /** Aborted (reason 'SIGINT' or 'SIGTERM') to stop: a download at once, the command before it writes. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Throws `StoppedError` if `signal` was aborted (by the CLI's trap). */
+export function stopIfSignalled(signal: AbortSignal | undefined, where: string): void {
+  if (signal?.aborted) throw StoppedError.of(signal, where);
 }
 
 export const stdout = (line: string): void => void process.stdout.write(`${line}\n`);
 
-/** The backend, the model, and its class names (from the manifest, else the data set's). */
+/**
+ * The data set a model was trained on (its `dataset` field, default Fashion-MNIST). An unknown name is
+ * the model's fault, not the command line's: `ModelFormatError`.
+ */
+function datasetOf(loaded: LoadedModel, path: string): DatasetInfo {
+  const name = loaded.meta.dataset ?? 'fashion-mnist';
+  if (!(DATASET_NAMES as readonly string[]).includes(name)) {
+    throw new ModelFormatError(
+      `${path}/${MANIFEST_FILE}`,
+      `its "dataset" field ${quote(name)} is not a data set softmax knows (${DATASET_NAMES.join(', ')})`,
+    );
+  }
+  return datasetInfo(name);
+}
+
+/**
+ * The backend, the model, and its class names (from the manifest, else the data set's). A model for
+ * inputs other than the data set's 784 pixels does not fit: `ModelMismatchError`.
+ */
 export async function openModel(
   args: ModelArgs,
   logger: Logger,
 ): Promise<LoadedModel & { classes: readonly string[] }> {
   await initBackend(args.backend);
   const loaded = await loadModel(args.model);
-  const classes = loaded.meta.classes ?? datasetInfo(loaded.meta.dataset ?? 'fashion-mnist').classes;
+  let classes: readonly string[];
+  try {
+    const inputs = denseLayers(loaded.meta.architecture)[0]?.inUnits;
+    if (inputs !== IMAGE_SIZE) {
+      throw new ModelMismatchError(args.model, [
+        `the network takes ${inputs} inputs, the data set's 28x28 images have ${IMAGE_SIZE} pixels`,
+      ]);
+    }
+    const dataset = datasetOf(loaded, args.model);
+    classes = loaded.meta.classes ?? dataset.classes;
+    const outputs = denseLayers(loaded.meta.architecture).at(-1)?.units;
+    if (outputs !== classes.length) {
+      throw new ModelMismatchError(args.model, [
+        `the network has ${outputs} outputs, the data set ${dataset.title} has ${classes.length} classes`,
+      ]);
+    }
+  } catch (err) {
+    loaded.net.dispose();
+    throw err;
+  }
   logger.info(
     { model: args.model, dataset: loaded.meta.dataset, architecture: loaded.meta.architecture },
     'model loaded',
@@ -42,8 +92,14 @@ export async function openModel(
 }
 
 /** The test split of the model's data set, in batches of 256. */
-export async function testSet(loaded: LoadedModel, args: ModelArgs, logger: Logger): Promise<DataLoader> {
-  const dataset = datasetInfo(loaded.meta.dataset ?? 'fashion-mnist');
-  const [, testIter] = loadersOf(await loadSplits(dataset, { root: args.dataDir, logger }), 256);
+export async function testSet(
+  loaded: LoadedModel,
+  args: ModelArgs,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<DataLoader> {
+  const dataset = datasetOf(loaded, args.model);
+  const [, testIter] = loadersOf(await loadSplits(dataset, { root: args.dataDir, logger, signal }), 256);
+  stopIfSignalled(signal, 'after loading the test set');
   return testIter;
 }

@@ -28,11 +28,17 @@ export const predictCommand = makeCommand({
       })
       .check(checkTrainOptions),
   handler: async (args) => {
-    const [{ runPredict }, { rootLogger }] = await Promise.all([import('./run.js'), import('../logger.js')]);
-    const logger = rootLogger({ level: args.logLevel, file: args.logFile });
+    const [{ runPredict }, { openRootLogger }, { trapSignals }] = await Promise.all([
+      import('./run.js'),
+      import('../logger.js'),
+      import('../signals.js'),
+    ]);
+    const logger = await openRootLogger({ level: args.logLevel, file: args.logFile });
+    // A signal stops a download of the test set at once, and the command before it writes its picture.
+    const trap = trapSignals((line) => void process.stderr.write(`softmax: ${line}\n`), 'stopping');
     await runPredict(
       { model: args.model, backend: args.backend, dataDir: args.dataDir, n: args.n, out: args.out, image: args.image },
-      { logger },
-    );
+      { logger, signal: trap.signal },
+    ).finally(() => trap.release());
   },
 });

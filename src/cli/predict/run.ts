@@ -9,7 +9,7 @@ import type { LoadedModel } from '../../core/nn/model.js';
 import { readImageAsFashionMnist } from '../../node/image.js';
 import { showFashionMnist } from '../../node/render/charts.js';
 import type { ModelArgs, ModelDeps } from '../model/open.js';
-import { openModel, stdout, testSet } from '../model/open.js';
+import { openModel, stdout, stopIfSignalled, testSet } from '../model/open.js';
 
 export interface PredictArgs extends ModelArgs {
   /** Test images in the grid. */
@@ -29,8 +29,9 @@ export async function runPredict(args: PredictArgs, deps: ModelDeps): Promise<vo
       await classify(loaded.net, args.image, loaded.classes, args.out, print);
       return;
     }
-    const test: ArrayDataset = (await testSet(loaded, args, deps.logger)).dataset;
+    const test: ArrayDataset = (await testSet(loaded, args, deps.logger, deps.signal)).dataset;
     const r = predictCh3(loaded.net, test, loaded.classes, args.n);
+    stopIfSignalled(deps.signal, 'before drawing the predictions');
     await showFashionMnist(r.grid, args.out, r.options);
     print(`${r.labels.length - r.wrong} of ${r.labels.length} test images predicted right; picture: ${args.out}`);
   } finally {

@@ -170,13 +170,18 @@ export class CheckpointSession implements Callback {
     const ckpt = this.resumed;
     if (ckpt === undefined) return { initialEpoch: 1, initialHistory: [] };
     const { meta } = ckpt;
+    // Checked before anything is restored: no index outside the data set may reach a kernel.
+    const skipBatches = meta.position?.batch ?? 0;
+    const problem = t.loader.stateProblem(meta.loader, skipBatches);
+    if (problem !== undefined)
+      throw new CheckpointError(ckpt.dir, `its data position does not fit this run's data (${problem})`);
     setParameters(t.params, ckpt.params, ckpt.dir);
     if (t.trainer !== undefined) {
       if (meta.trainer === null)
         throw new CheckpointError(ckpt.dir, 'holds no optimizer state, but this run uses a Trainer');
       t.trainer.importStates(ckpt.dir, meta.trainer, ckpt.states);
     }
-    t.loader.restore(meta.loader, { skipBatches: meta.position?.batch ?? 0 });
+    t.loader.restore(meta.loader, { skipBatches });
     // After the model drew its initial weights: from here on the draws (dropout masks) are the saved run's.
     if (meta.random !== undefined) restoreGlobal(meta.random);
     return { initialEpoch: meta.epoch + 1, initialPosition: meta.position ?? undefined, initialHistory: meta.history };

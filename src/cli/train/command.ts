@@ -2,6 +2,8 @@
 import type { Options } from 'yargs';
 import type { DatasetName } from '../../core/data/datasets.js';
 import { DATASET_NAMES, datasetInfo } from '../../core/data/datasets.js';
+import { ConfigError } from '../../core/errors.js';
+import { isUsableLearningRate } from '../../core/learning-rate.js';
 import type { LoadedSplits } from '../../node/data/store.js';
 import type { Logger } from '../../core/logger.js';
 import { LOG_LEVELS } from '../logger.js';
@@ -79,7 +81,16 @@ export const trainOptions = {
   },
   lr: {
     requiresArg: true,
-    coerce: (raw: unknown) => numberFlag('lr', raw, (n) => Number.isFinite(n) && n > 0, 'a positive finite number'),
+    coerce: (raw: unknown) => {
+      const lr = numberFlag('lr', raw, (n) => Number.isFinite(n) && n > 0, 'a positive finite number');
+      // Training computes in float32: 1e-46 would be 0 there (nothing learned), 1e39 Infinity.
+      if (!isUsableLearningRate(lr))
+        throw new ConfigError(
+          `--lr ${String(raw)} is ${Math.fround(lr)} in float32, where training computes: ` +
+            'give a value from 1.4e-45 to 3.4e38.',
+        );
+      return lr;
+    },
     describe: "Learning rate (default the chapter's: 0.1; 0.5 for mlp with --dropout; 0.001 for adam)",
   },
   seed: {
@@ -176,18 +187,15 @@ export const trainCommand = makeCommand({
       return true;
     }),
   handler: async (args) => {
-    const { rootLogger } = await import('../logger.js');
-    const logger = rootLogger({ level: args.logLevel, file: args.logFile });
+    const { openRootLogger } = await import('../logger.js');
+    const logger = await openRootLogger({ level: args.logLevel, file: args.logFile });
+    // Trapped from the start: a signal while the data loads or downloads stops the run before training.
+    const trap = (await import('../signals.js')).trapSignals((line) => void process.stderr.write(`softmax: ${line}\n`));
     const network = resolveNetwork(args);
     // Reading the data set (mostly on libuv's threads) overlaps loading TensorFlow.js on this one.
     const splits = readSplitsEarly(args, logger);
     await (await import('./preload.js')).loadTfjsInSteps();
-    const [{ runTrain }, { defaultRunDir }, { trapSignals }] = await Promise.all([
-      import('./run.js'),
-      import('./run-dir.js'),
-      import('../signals.js'),
-    ]);
-    const trap = trapSignals((line) => void process.stderr.write(`softmax: ${line}\n`));
+    const [{ runTrain }, { defaultRunDir }] = await Promise.all([import('./run.js'), import('./run-dir.js')]);
     await runTrain(
       {
         impl: args.impl,

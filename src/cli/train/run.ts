@@ -4,6 +4,7 @@
  * checkpoints, stop on a signal), report. The CLI handler calls it; tests call it with fakes.
  */
 import { initBackend } from '../../core/backend/registry.js';
+import { StoppedError } from '../../core/errors.js';
 import { loadersOf } from '../../core/data/data-loader.js';
 import type { DatasetName } from '../../core/data/datasets.js';
 import { datasetInfo } from '../../core/data/datasets.js';
@@ -151,11 +152,17 @@ async function trainJob(args: TrainArgs, deps: TrainDeps, held: { close(): Promi
   );
   held.push(checkpoints);
   const loadStart = performance.now();
+  // Before training a signal has nothing to checkpoint: it stops the run at once (no run directory is made).
+  const stopIfSignalled = (where: string): void => {
+    if (signal?.aborted) throw StoppedError.of(signal, where);
+  };
+  stopIfSignalled('before loading the data');
   const splits = await withStatus(
     deps.progressStream,
     `loading and verifying ${dataset.title}`,
-    async () => (await deps.splits) ?? (await loadSplits(dataset, { root: args.dataDir, logger })),
+    async () => (await deps.splits) ?? (await loadSplits(dataset, { root: args.dataDir, logger, signal })),
   );
+  stopIfSignalled('after loading the data, before training');
   const { source } = splits;
   logger.info(
     { dataset: dataset.name, source: source.kind, root: source.dir, seconds: (performance.now() - loadStart) / 1000 },

@@ -4,7 +4,7 @@
  * `backward()` then publishes the gradients to each Parameter's `grad`.
  */
 import { tf } from '../backend/tf.js';
-import { SoftmaxError, assert } from '../errors.js';
+import { DisposedError, SoftmaxError, assert } from '../errors.js';
 import { liveParameters } from '../nn/parameter.js';
 import type { Parameter } from '../nn/parameter.js';
 import { withModes } from '../mode.js';
@@ -77,8 +77,14 @@ export function record<T extends RecordOutputs>(fn: () => T, options: RecordOpti
   }
   const recorded = outputs as T;
   let published = false;
+  let disposed = false;
   const extra = {
     backward(): void {
+      assert(
+        !disposed,
+        () => 'backward() after dispose(): this recording was disposed; record again for new gradients.',
+        DisposedError,
+      );
       assert(
         !published,
         () => 'backward() was already called on this recording; record again for new gradients.',
@@ -91,6 +97,7 @@ export function record<T extends RecordOutputs>(fn: () => T, options: RecordOpti
       });
     },
     dispose(): void {
+      disposed = true;
       const owned = Object.values(recorded).filter((t): t is tf.Tensor => t instanceof tf.Tensor);
       tf.dispose(owned);
       if (!published) tf.dispose(grads.filter((g): g is tf.Tensor => g !== undefined));

@@ -3,6 +3,7 @@
  * matrix, in one pass. Extends d2l's evaluate_accuracy (D2L §3.6) with what `softmax evaluate` prints.
  */
 import { tf } from '../backend/tf.js';
+import { EmptyDataError, assert } from '../errors.js';
 import { SoftmaxCrossEntropyLoss } from '../loss/softmax-cross-entropy.js';
 import type { TensorBatch, Net } from './evaluate.js';
 import { applyNet } from './evaluate.js';
@@ -52,6 +53,11 @@ export function evaluate(net: Net, dataIter: Iterable<TensorBatch>, classes: rea
     count += labels.length;
     tf.dispose([X, y]);
   }
+  assert(
+    count > 0,
+    () => 'evaluate: the data iterator yielded no examples; pass a non-empty data set.',
+    EmptyDataError,
+  );
   const perClass = classes.map((name, c) => {
     const row = confusion[c] ?? [];
     const total = row.reduce((a, b) => a + b, 0);

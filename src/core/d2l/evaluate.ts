@@ -1,5 +1,6 @@
 /** d2l's accuracy and evaluate_accuracy (D2L §3.6 softmax-regression-scratch). */
 import { tf } from '../backend/tf.js';
+import { EmptyDataError, assert } from '../errors.js';
 
 /** Anything that maps a batch to scores: a Block (`net.forward`) or a plain function (`net(X)`). */
 export type Net = { forward(X: tf.Tensor): tf.Tensor } | ((X: tf.Tensor) => tf.Tensor);
@@ -59,6 +60,7 @@ export function sumOf(t: tf.Tensor): number {
 
 /**
  * Fraction of correct predictions of `net` over every batch of `dataIter`; disposes each batch.
+ * An iterator with no examples throws `EmptyDataError` (the fraction has no value).
  * Mirrors d2l's `evaluate_accuracy(net, data_iter)`.
  */
 export function evaluateAccuracy(net: Net, dataIter: Iterable<TensorBatch>): number {
@@ -70,5 +72,10 @@ export function evaluateAccuracy(net: Net, dataIter: Iterable<TensorBatch>): num
     n += y.size;
     tf.dispose([yHat, X, y]);
   }
-  return n === 0 ? Number.NaN : correct / n;
+  assert(
+    n > 0,
+    () => 'evaluateAccuracy: the data iterator yielded no examples; pass a non-empty data set.',
+    EmptyDataError,
+  );
+  return correct / n;
 }

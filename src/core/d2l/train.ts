@@ -4,7 +4,7 @@
  */
 import { tf } from '../backend/tf.js';
 import { record } from '../autograd/record.js';
-import { ConfigError, DivergenceError, assert } from '../errors.js';
+import { ConfigError, DivergenceError, EmptyDataError, assert } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { Loss } from '../loss/loss.js';
@@ -141,9 +141,16 @@ const printLine = (line: string): void => console.log(line);
 
 /**
  * The end of an epoch: test accuracy on `testIter` and the epoch's figures from position `p`. A
- * non-finite mean training loss throws `DivergenceError`. Shared by `trainCh3` and `fit`.
+ * non-finite mean training loss throws `DivergenceError`; an epoch (or a test set) without examples
+ * `EmptyDataError`. Shared by `trainCh3` and `fit`.
  */
 export function finishEpoch(net: Net, testIter: Iterable<TensorBatch>, epoch: number, p: EpochPosition): EpochMetrics {
+  // No examples is not divergence: 0 / 0 would be reported as a NaN loss and blamed on the learning rate.
+  assert(
+    p.examples > 0,
+    () => `Epoch ${epoch}: the training data iterator yielded no examples; pass a non-empty data set.`,
+    EmptyDataError,
+  );
   const [trainLoss, trainAcc] = [p.lossSum / p.examples, p.correct / p.examples];
   if (!Number.isFinite(trainLoss)) throw new DivergenceError(epoch, trainLoss);
   const testAcc = evaluateAccuracy(net, testIter);

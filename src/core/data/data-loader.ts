@@ -120,18 +120,38 @@ export class DataLoader implements Iterable<Batch> {
    * loader would have yielded.
    */
   restore(state: LoaderState, { skipBatches = 0 }: { skipBatches?: number } = {}): void {
+    const problem = this.stateProblem(state, skipBatches);
+    assert(problem === undefined, () => `${problem}.`);
     const random = this.sampler instanceof RandomSampler ? this.sampler : undefined;
-    assert(
-      (state.generator === null) === (random === undefined),
-      () => `Expected a loader state ${this.shuffle ? 'with' : 'without'} a shuffling generator.`,
-    );
-    assert(
-      Number.isInteger(skipBatches) && skipBatches >= 0,
-      () => `Expected skipBatches to be a non-negative integer, but got ${skipBatches}.`,
-    );
     if (state.generator !== null) random?.restore(restoreGenerator(state.generator));
     this.batches.carry = [...state.carry];
     this.skip = skipBatches;
+  }
+
+  /**
+   * Why `state` (with `skipBatches`) cannot be restored into this loader, or undefined if it can: it
+   * must have a generator exactly when this loader shuffles, carry fewer than `batchSize` distinct
+   * example indices of this data set, and skip no more batches than its epoch has. A checkpoint is
+   * checked with it before any index reaches a kernel.
+   */
+  stateProblem(state: LoaderState, skipBatches = 0): string | undefined {
+    const shuffles = this.sampler instanceof RandomSampler;
+    if ((state.generator === null) === shuffles)
+      return `Expected a loader state ${shuffles ? 'with' : 'without'} a shuffling generator`;
+    const { count } = this.dataset;
+    const { carry } = state;
+    if (
+      !Array.isArray(carry) ||
+      carry.length >= this.batchSize ||
+      !carry.every((i) => Number.isInteger(i) && i >= 0 && i < count) ||
+      new Set(carry).size !== carry.length
+    )
+      return `Expected the carried examples to be fewer than ${this.batchSize} distinct indices in 0..${count - 1}`;
+    const n = count + carry.length;
+    const batches = this.lastBatch === 'keep' ? Math.ceil(n / this.batchSize) : Math.floor(n / this.batchSize);
+    if (!(Number.isInteger(skipBatches) && skipBatches >= 0 && skipBatches <= batches))
+      return `Expected skipBatches to be an integer in 0..${batches}, but got ${skipBatches}`;
+    return undefined;
   }
 
   *[Symbol.iterator](): Iterator<Batch> {

@@ -166,4 +166,17 @@ export function verifyIdxFile(
     throw new IdxFormatError(file, `decompresses to ${content.length} bytes, expected ${info.bytes}`);
   }
   parseIdx(content, file);
+  // No content digest is pinned for this entry: at least refuse the content of another data set
+  // (a plain Fashion-MNIST file has MNIST's name, length and structure).
+  const other = PINNED_CONTENT.get(digest('sha256', content));
+  if (other !== undefined) {
+    throw new IdxFormatError(file, `is ${other}, not the file this data set needs: point at a copy of the right one`);
+  }
 }
+
+/** The data sets' pinned content digests (SHA-256 of decompressed files) → which file each is. */
+const PINNED_CONTENT: ReadonlyMap<string, string> = new Map(
+  Object.values(DATASETS).flatMap((d) =>
+    allFiles(d).flatMap((f) => (f.sha256 === undefined ? [] : [[f.sha256, `${d.title}'s ${f.file}`] as const])),
+  ),
+);

@@ -42,15 +42,22 @@ const MAX_DIMS = 3;
 const hex = (n: number, digits: number): string => `0x${n.toString(16).padStart(digits, '0')}`;
 const shape = (dims: readonly number[]): string => `[${dims.join(', ')}]`;
 
+/** What an IDX header says: the dimensions, the header's length and the payload's. */
+export interface IdxHeader {
+  dims: number[];
+  headerBytes: number;
+  payloadBytes: number;
+}
+
+/** The largest IDX header (3 dimensions): what a reader needs to see of a file before deciding to read it. */
+export const MAX_IDX_HEADER_BYTES = 4 + 4 * 3;
+
 /**
- * Parses an IDX file of unsigned bytes (decompressed: a gzipped file is refused with a message saying so).
- *
- * Inputs: the file's bytes; `file` names it in error messages.
- * Output: `{ dims, data }` with `data` a view of the `dims.reduce(×)` payload bytes.
- * Throws `IdxFormatError` on a bad magic, a type other than 0x08, 0 or more than 3 dimensions, or a
- * payload that is shorter (truncated) or longer (trailing bytes) than the header says.
+ * Parses the header of an IDX file of unsigned bytes from its first bytes (`MAX_IDX_HEADER_BYTES`
+ * suffice), so a reader can check a file's length before reading it. Throws `IdxFormatError` on a
+ * gzip or bad magic, a type other than 0x08, 0 or more than 3 dimensions, or a cut header.
  */
-export function parseIdx(raw: Uint8Array, file: string): Idx {
+export function parseIdxHeader(raw: Uint8Array, file: string): IdxHeader {
   const fail = (problem: string): never => {
     throw new IdxFormatError(file, problem);
   };
@@ -73,13 +80,36 @@ export function parseIdx(raw: Uint8Array, file: string): Idx {
     fail(`header of ${ndim} dimensions needs ${headerBytes} bytes, file has ${raw.length}`);
   }
   const dims = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i));
-  const expected = dims.reduce((a, b) => a * b, 1);
-  const actual = raw.length - headerBytes;
-  if (actual !== expected) {
-    const what = actual < expected ? 'truncated' : `${actual - expected} trailing bytes`;
-    fail(`${what}: header says ${expected} bytes of data ${shape(dims)}, file has ${actual}`);
-  }
-  return { dims, data: new Uint8Array(raw.buffer, raw.byteOffset + headerBytes, expected) };
+  return { dims, headerBytes, payloadBytes: dims.reduce((a, b) => a * b, 1) };
+}
+
+/** The problem with an IDX file of `fileBytes` bytes whose header is `header`, or undefined if its length fits. */
+export function idxLengthProblem(
+  { dims, headerBytes, payloadBytes }: IdxHeader,
+  fileBytes: number,
+): string | undefined {
+  const actual = fileBytes - headerBytes;
+  if (actual === payloadBytes) return undefined;
+  const what = actual < payloadBytes ? 'truncated' : `${actual - payloadBytes} trailing bytes`;
+  return `${what}: header says ${payloadBytes} bytes of data ${shape(dims)}, file has ${actual}`;
+}
+
+/**
+ * Parses an IDX file of unsigned bytes (decompressed: a gzipped file is refused with a message saying so).
+ *
+ * Inputs: the file's bytes; `file` names it in error messages.
+ * Output: `{ dims, data }` with `data` a view of the `dims.reduce(×)` payload bytes.
+ * Throws `IdxFormatError` on a bad magic, a type other than 0x08, 0 or more than 3 dimensions, or a
+ * payload that is shorter (truncated) or longer (trailing bytes) than the header says.
+ */
+export function parseIdx(raw: Uint8Array, file: string): Idx {
+  const header = parseIdxHeader(raw, file);
+  const problem = idxLengthProblem(header, raw.length);
+  if (problem !== undefined) throw new IdxFormatError(file, problem);
+  return {
+    dims: header.dims,
+    data: new Uint8Array(raw.buffer, raw.byteOffset + header.headerBytes, header.payloadBytes),
+  };
 }
 
 /** Reads an images file: 3 dimensions `[count, rows, cols]` with the expected `rows × cols`. */

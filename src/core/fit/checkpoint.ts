@@ -8,6 +8,7 @@
 import type { LoaderState } from '../data/data-loader.js';
 import type { GeneratorState } from '../random.js';
 import { DivergenceError, ModelFormatError } from '../errors.js';
+import { quote } from '../quote.js';
 import type { Manifest, NamedArray } from '../io/bundle.js';
 import type { Parameter } from '../nn/parameter.js';
 import { parameterArrays } from '../nn/serialize.js';
@@ -115,14 +116,14 @@ const isNum = (v: unknown): v is number => typeof v === 'number';
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): boolean => isNum(v) && Number.isSafeInteger(v) && v >= 0;
 
-/** An ARC4 state: i, j and S a permutation table of 256 bytes. */
-const isGeneratorState = (g: unknown): boolean =>
-  isObj(g) &&
-  isCount(g['i']) &&
-  isCount(g['j']) &&
-  Array.isArray(g['S']) &&
-  g['S'].length === 256 &&
-  g['S'].every(isCount);
+const isByte = (v: unknown): boolean => isCount(v) && (v as number) < 256;
+/** ARC4's state `S` is a permutation of 0..255: anything else is not a state the generator can be in. */
+function isPermutation(S: unknown): boolean {
+  if (!Array.isArray(S) || S.length !== 256 || !S.every(isByte)) return false;
+  return new Set(S).size === 256;
+}
+/** An ARC4 state: i and j bytes, S a permutation of 0..255. */
+const isGeneratorState = (g: unknown): boolean => isObj(g) && isByte(g['i']) && isByte(g['j']) && isPermutation(g['S']);
 
 const HISTORY_FIELDS = ['epoch', 'loss', 'trainAcc', 'testAcc', 'seconds', 'examples', 'numTensors'];
 
@@ -211,6 +212,12 @@ export function checkpointOf(
   manifest: Manifest<CheckpointMeta>,
   arrays: ReadonlyMap<string, NamedArray>,
 ): Checkpoint {
+  // Checked by the reader against the fields (decodeManifest): a checkpoint must have it, so an edit shows.
+  if (typeof manifest.metaSha256 !== 'string')
+    throw new ModelFormatError(
+      dir,
+      'the checkpoint has no digest of its fields (metaSha256): it was edited or not written by softmax',
+    );
   const bad = badField(manifest as unknown as Record<string, unknown>);
   if (bad !== undefined) throw new ModelFormatError(dir, `the checkpoint's "${bad}" field is missing or malformed`);
   const params = new Map<string, NamedArray>();
@@ -219,7 +226,7 @@ export function checkpointOf(
     const [kind, key] = [name.slice(0, name.indexOf('/')), name.slice(name.indexOf('/') + 1)];
     if (kind === 'param') params.set(key, { ...a, name: key });
     else if (kind === 'state') states.set(key, { ...a, name: key });
-    else throw new ModelFormatError(dir, `array '${name}' is neither a parameter nor an optimizer state`);
+    else throw new ModelFormatError(dir, `array ${quote(name)} is neither a parameter nor an optimizer state`);
   }
   return { dir, meta: manifest, params, states };
 }

@@ -7,6 +7,7 @@
  * a platform's `BundleStore` (src/node/bundle-files.ts in Node) writes and reads them, atomically.
  */
 import { ModelFormatError } from '../errors.js';
+import { clip, quote } from '../quote.js';
 
 export const MANIFEST_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
@@ -35,6 +36,24 @@ export interface BundleHeader {
   formatVersion: number;
   kind: string;
   weights: { file: string; byteLength: number; sha256: string; arrays: ArrayEntry[] };
+  /**
+   * SHA-256 of the writer's own fields (`metaDigest`), so an edited or damaged manifest is told from
+   * a good one as `weights.sha256` tells damaged weights. Absent in bundles of older versions.
+   */
+  metaSha256?: string;
+}
+
+/** The keys of the header; every other key of a manifest is the writer's (`meta`). */
+const HEADER_KEYS: readonly string[] = ['format', 'formatVersion', 'kind', 'weights', 'metaSha256'];
+
+/**
+ * The digest of a manifest's own fields: SHA-256 of their JSON in the order written. `JSON.parse`
+ * keeps that order and `JSON.stringify` prints a parsed number as it was written, so a reader
+ * computes the writer's digest from the parsed manifest.
+ */
+export function metaDigest(manifest: object, sha256: Sha256): string {
+  const own = Object.fromEntries(Object.entries(manifest).filter(([k]) => !HEADER_KEYS.includes(k)));
+  return sha256(new TextEncoder().encode(JSON.stringify(own)));
 }
 
 /** A manifest: the header plus whatever the writer adds (architecture, class names, metrics...). */
@@ -77,6 +96,7 @@ export function encodeBundle<M extends object>(
     formatVersion: FORMAT_VERSION,
     kind,
     weights: { file: WEIGHTS_FILE, byteLength: bin.length, sha256: sha256(bin), arrays: entries },
+    metaSha256: metaDigest(meta, sha256),
   };
   const manifest = { ...meta, ...header };
   return { manifest, files: { [MANIFEST_FILE]: `${JSON.stringify(manifest, null, 2)}\n`, [WEIGHTS_FILE]: bin } };
@@ -103,11 +123,11 @@ function checkHeader(manifest: Json, file: string, kind: string): BundleHeader {
   if (manifest['format'] !== 'softmax') fail(`not a softmax ${kind} manifest (no "format": "softmax")`);
   if (manifest['formatVersion'] !== FORMAT_VERSION) {
     fail(
-      `format version ${String(manifest['formatVersion'])} is not supported ` +
+      `format version ${quote(manifest['formatVersion'])} is not supported ` +
         `(this softmax reads version ${FORMAT_VERSION})`,
     );
   }
-  if (manifest['kind'] !== kind) fail(`holds ${String(manifest['kind'])}, expected ${kind}`);
+  if (manifest['kind'] !== kind) fail(`holds ${quote(manifest['kind'])}, expected ${kind}`);
   const weights = manifest['weights'];
   if (
     !isObject(weights) ||
@@ -120,7 +140,7 @@ function checkHeader(manifest: Json, file: string, kind: string): BundleHeader {
   const { file: name, arrays } = weights as Json;
   // Only a file beside the manifest: a manifest must not make the reader open arbitrary paths.
   if (typeof name !== 'string' || /[/\\]/.test(name) || name === '..' || name === '.' || name === '')
-    fail(`the weights file name ${JSON.stringify(name)} is not a plain file name`);
+    fail(`the weights file name ${quote(name)} is not a plain file name`);
   (arrays as unknown[]).forEach((e, i) => {
     if (!isEntry(e))
       fail(
@@ -130,23 +150,64 @@ function checkHeader(manifest: Json, file: string, kind: string): BundleHeader {
   return manifest as unknown as BundleHeader;
 }
 
+/** Deepest nesting of arrays and objects a manifest may have (a model's is 4 deep, a checkpoint's 5). */
+export const MAX_MANIFEST_DEPTH = 32;
+
+/** The nesting depth of JSON `text` (brackets outside strings), stopping as soon as it exceeds `limit`. */
+function jsonDepth(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > max) max = depth;
+      if (max > limit) return max;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
 /**
  * The manifest of a bundle of `kind` from its text; `file` names it in errors. Checks every header
- * field a reader relies on; throws `ModelFormatError` for anything else (not JSON, not ours, another kind).
+ * field a reader relies on and, when the manifest has one, the digest of its own fields (`sha256`
+ * computes it); throws `ModelFormatError` for anything else (not JSON, nested too deeply, not ours,
+ * another kind, edited).
  */
-export function decodeManifest<M extends object>(text: string, file: string, kind: string): Manifest<M> {
+export function decodeManifest<M extends object>(
+  text: string,
+  file: string,
+  kind: string,
+  sha256?: Sha256,
+): Manifest<M> {
+  // Parsing is iterative, but code walking the result recurses: a deep one would overflow its stack.
+  if (jsonDepth(text, MAX_MANIFEST_DEPTH) > MAX_MANIFEST_DEPTH)
+    throw new ModelFormatError(file, `nests deeper than ${MAX_MANIFEST_DEPTH} levels; not a softmax manifest`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
     throw new ModelFormatError(
       file,
-      `not valid JSON (${(err as Error).message}); the file is truncated or not a manifest`,
+      `not valid JSON (${clip((err as Error).message)}); the file is truncated or not a manifest`,
       { cause: err },
     );
   }
   if (!isObject(parsed)) throw new ModelFormatError(file, 'not a JSON object; not a softmax manifest');
   checkHeader(parsed, file, kind);
+  const digest = parsed['metaSha256'];
+  if (digest !== undefined && sha256 !== undefined && digest !== metaDigest(parsed, sha256)) {
+    throw new ModelFormatError(
+      file,
+      'its fields do not match the digest written with them (metaSha256): the manifest was edited or damaged',
+    );
+  }
   return parsed as unknown as Manifest<M>;
 }
 
@@ -187,7 +248,7 @@ export function decodeWeights(
     ) {
       throw new ModelFormatError(
         manifestFile,
-        `array '${e.name}' (shape [${e.shape}], ${e.dtype}) does not fit its byte range`,
+        `array ${quote(e.name)} (shape ${quote(e.shape)}, ${quote(e.dtype)}) does not fit its byte range`,
       );
     }
     const data = new Float32Array(size);

@@ -5,6 +5,7 @@
  */
 import { tf } from '../backend/tf.js';
 import { ModelMismatchError } from '../errors.js';
+import { quote } from '../quote.js';
 import type { NamedArray } from '../io/bundle.js';
 import { adapter } from '../platform.js';
 import type { Parameter } from './parameter.js';
@@ -40,6 +41,12 @@ export interface FlattenSpec {
 
 /** One layer of a saved Sequential. Bundles written before Activation, Dropout and Flatten hold only Dense. */
 export type LayerSpec = DenseSpec | ActivationSpec | DropoutSpec | FlattenSpec;
+
+/** The Dense layers of a saved architecture: the first takes the input (`inUnits`), the last gives the outputs. */
+export function denseLayers(architecture: Architecture | null | undefined): DenseSpec[] {
+  const layers = Array.isArray(architecture?.layers) ? architecture.layers : [];
+  return layers.filter((l): l is DenseSpec => typeof l === 'object' && l !== null && l.type === 'Dense');
+}
 
 /** A network as saved: `Sequential` of layers (a lone layer is saved as a one-layer Sequential). */
 export interface Architecture {
@@ -141,13 +148,13 @@ export function setParameters(
       problems.push(`'${key}' (shape [${p.shape.map((d) => (d === 0 ? '?' : d))}]) is not in the file`);
     else if (saved.shape.length !== p.shape.length || p.shape.some((d, i) => d !== 0 && d !== saved.shape[i])) {
       problems.push(
-        `'${key}' has shape [${saved.shape}] in the file ` +
+        `'${key}' has shape ${quote(saved.shape)} in the file ` +
           `but [${p.shape.map((d) => (d === 0 ? '?' : d))}] in the network`,
       );
     }
   }
   for (const key of arrays.keys())
-    if (!params.has(key)) problems.push(`the file has '${key}', which the network does not`);
+    if (!params.has(key)) problems.push(`the file has ${quote(key)}, which the network does not`);
   if (problems.length > 0) throw new ModelMismatchError(path, problems);
   for (const [key, p] of params) {
     const saved = arrays.get(key) as NamedArray;

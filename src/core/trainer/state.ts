@@ -5,6 +5,7 @@
  */
 import { tf } from '../backend/tf.js';
 import { ModelMismatchError } from '../errors.js';
+import { quote } from '../quote.js';
 import type { NamedArray } from '../io/bundle.js';
 import { adapter } from '../platform.js';
 
@@ -75,19 +76,21 @@ export function applyStates(
 ): TrainerStatesMeta {
   const problems: string[] = [];
   if (manifest.optimizer !== optimizer)
-    problems.push(`it was saved by optimizer '${manifest.optimizer}', this Trainer uses '${optimizer}'`);
+    problems.push(`it was saved by optimizer ${quote(manifest.optimizer)}, this Trainer uses '${optimizer}'`);
   const saved = new Map(manifest.slots.map((s) => [s.key, s]));
   for (const slot of slots) if (!saved.has(slot.key)) problems.push(`'${slot.key}' has no saved state`);
   for (const key of saved.keys())
     if (!slots.some((s) => s.key === key))
-      problems.push(`the file has state for '${key}', which this Trainer does not update`);
+      problems.push(`the file has state for ${quote(key)}, which this Trainer does not update`);
   for (const s of manifest.slots) {
     const expected = slots.find((slot) => slot.key === s.key)?.param.shape;
     for (let i = 0; i < s.states; i++) {
       const a = arrays.get(`${s.key}.${i}`);
-      if (a === undefined) problems.push(`array '${s.key}.${i}' is missing`);
+      if (a === undefined) problems.push(`array ${quote(`${s.key}.${i}`)} is missing`);
       else if (expected !== undefined && a.shape.join() !== expected.join()) {
-        problems.push(`state '${s.key}.${i}' has shape [${a.shape}] in the file but the parameter is [${expected}]`);
+        problems.push(
+          `state ${quote(`${s.key}.${i}`)} has shape ${quote(a.shape)} in the file but the parameter is [${expected}]`,
+        );
       }
     }
   }

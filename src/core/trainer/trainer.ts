@@ -3,7 +3,8 @@
  * gradients by 1/batchSize and updates every parameter, in sorted-key order.
  */
 import { tf } from '../backend/tf.js';
-import { SoftmaxError, StaleGradientError, assert } from '../errors.js';
+import { DisposedError, SoftmaxError, StaleGradientError, assert } from '../errors.js';
+import { isUsableLearningRate } from '../learning-rate.js';
 import { warn } from '../platform.js';
 import type { LRScheduler } from './lr-scheduler.js';
 import type { Parameter } from '../nn/parameter.js';
@@ -90,6 +91,10 @@ export class Trainer {
     }
     this.lr = given ?? scheduler?.baseLr ?? 0.01;
     assert(this.lr > 0, () => `Expected learningRate to be positive, but got ${this.lr}.`);
+    assert(
+      isUsableLearningRate(this.lr),
+      () => `Expected a learningRate float32 can hold, but ${this.lr} is ${Math.fround(this.lr)} in float32.`,
+    );
     this.hyper = {
       wd: options.wd ?? 0,
       momentum: options.momentum ?? 0,
@@ -120,6 +125,10 @@ export class Trainer {
       );
     }
     assert(Number.isFinite(lr) && lr > 0, () => `Expected a positive learning rate, but got ${lr}.`);
+    assert(
+      isUsableLearningRate(lr),
+      () => `Expected a learning rate float32 can hold, but ${lr} is ${Math.fround(lr)} in float32.`,
+    );
     this.lr = lr;
   }
 
@@ -130,6 +139,7 @@ export class Trainer {
    * unless `ignoreStaleGrad` (then it is skipped). Mirrors Trainer.step.
    */
   step(batchSize: number, options: { ignoreStaleGrad?: boolean } = {}): void {
+    this.assertLive('step');
     assert(Number.isFinite(batchSize) && batchSize > 0, () => `Expected a positive batchSize, but got ${batchSize}.`);
     const ignoreStale = options.ignoreStaleGrad ?? false;
     for (const slot of this.slots) {
@@ -216,8 +226,19 @@ export class Trainer {
     if (this.scheduler !== undefined && meta.scheduler) this.scheduler.setState(meta.scheduler);
   }
 
+  private disposed = false;
+
+  private assertLive(method: string): void {
+    assert(
+      !this.disposed,
+      () => `Trainer.${method}: this Trainer was disposed; create a new Trainer to keep training.`,
+      DisposedError,
+    );
+  }
+
   /** Frees the optimizer state (momentum, Adam moments). Parameters stay with their network. */
   dispose(): void {
+    this.disposed = true;
     for (const slot of this.slots) {
       tf.dispose(slot.state);
       slot.state = [];

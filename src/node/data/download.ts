@@ -7,19 +7,28 @@
  * Mirrors gluon.utils.download + check_sha1, with mirrors and resume.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { ChecksumError, ConfigError, DataNotFoundError, DownloadError, IdxFormatError } from '../../core/errors.js';
+import {
+  ChecksumError,
+  ConfigError,
+  DataNotFoundError,
+  DownloadError,
+  IdxFormatError,
+  OutputError,
+  StoppedError,
+} from '../../core/errors.js';
 import type { DownloadAttempt } from '../../core/errors.js';
 import { silentLogger } from '../../core/logger.js';
 import type { Logger } from '../../core/logger.js';
 import type { DatasetInfo, IdxFileInfo } from '../../core/data/datasets.js';
+import { reasonOf } from '../atomic.js';
+import { makeDirs } from '../files.js';
 import { nodeDigest } from './read.js';
 import { allFiles, verifyIdxFile } from '../../core/data/datasets.js';
-import { readIdxFile } from './read.js';
+import { readIdxFile, readStored } from './read.js';
 import { FetchError, fetchToFile } from './http.js';
 import type { FetchOptions } from './http.js';
-import { gunzipIfCompressed } from './gunzip.js';
 import { pausePoint } from '../test-pause.js';
 
 /** Reports one file's bytes as they arrive (the CLI draws a progress bar with it). */
@@ -29,7 +38,10 @@ export interface ProgressSink {
   stop(): void;
 }
 
-export interface DownloadOptions extends Pick<FetchOptions, 'connectTimeoutMs' | 'idleTimeoutMs' | 'maxRedirects'> {
+export interface DownloadOptions extends Pick<
+  FetchOptions,
+  'connectTimeoutMs' | 'idleTimeoutMs' | 'maxRedirects' | 'minBytesPerSecond' | 'rateWindowMs' | 'signal'
+> {
   /** Directory the files go to (created if missing). */
   dir: string;
   /** Base URLs to try in order, replacing `info.mirrors` (see `mirrorsFrom`). */
@@ -88,12 +100,12 @@ export function normalizeMirrors(raw: readonly string[]): string[] {
 export async function assertWritable(dir: string): Promise<void> {
   const probe = path.join(dir, `.softmax-write-test-${randomBytes(6).toString('hex')}`);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirs(dir);
     await writeFile(probe, '', { flag: 'wx' }); // exclusive: never through a link planted at that name
     await rm(probe, { force: true });
   } catch (err) {
     throw new DownloadError(
-      `Cannot write to ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}), so nothing was ` +
+      `Cannot write to ${dir} (${reasonOf(err)}), so nothing was ` +
         'downloaded. Choose a writable directory (--dir, --data-dir, SOFTMAX_DATA_DIR or $XDG_CACHE_HOME) ' +
         'or fix its permissions.',
       dir,
@@ -103,7 +115,17 @@ export async function assertWritable(dir: string): Promise<void> {
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less if `signal` aborts first. */
+const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 const sizeOf = async (file: string): Promise<number> => (await lstat(file).catch(() => undefined))?.size ?? 0;
 
 /**
@@ -130,8 +152,7 @@ async function claimPartial(target: string, temp: string, logger: Logger): Promi
  * of `info`.
  */
 async function verifyDownload(file: string, info: IdxFileInfo, name: string): Promise<Uint8Array> {
-  const stored = await readFile(file);
-  const content = gunzipIfCompressed(stored, name);
+  const { stored, content } = await readStored(file, info.bytes, name);
   verifyIdxFile(stored, content, info, name, nodeDigest);
   return content;
 }
@@ -144,8 +165,12 @@ async function downloadFile(
   options: DownloadOptions,
   mirrors: readonly string[],
 ): Promise<{ url: string; content: Uint8Array }> {
-  const { logger = silentLogger, progress, retryDelaysMs = [1000, 3000] } = options;
+  const { logger = silentLogger, progress, retryDelaysMs = [1000, 3000], signal } = options;
   const temp = `${target}.${randomBytes(6).toString('hex')}.part`;
+  const stopped = () => StoppedError.of(signal as AbortSignal, `while downloading ${info.file}`);
+  // A stored gzip stream is never much longer than its content (see read.ts): an endless body stops there.
+  const maxBytes = 2 * info.bytes + 1024;
+  let failure: unknown;
   const attempts: DownloadAttempt[] = [];
   // The bytes in `temp` are a resumable prefix of this file only until content fails to verify.
   let resumedFromEarlierRun = await claimPartial(target, temp, logger);
@@ -157,9 +182,11 @@ async function downloadFile(
       const url = new URL(info.file, mirror).href;
       for (let attempt = 0; ; attempt++) {
         try {
+          if (signal?.aborted) throw stopped();
           logger.info({ url, attempt }, 'downloading');
           const result = await fetchToFile(url, temp, {
             ...options,
+            maxBytes,
             onStart: ({ offset, total }) => progress?.start(info.file, total, offset),
             onData: (bytes) => progress?.advance(bytes),
           });
@@ -171,6 +198,7 @@ async function downloadFile(
           return { url: result.url, content };
         } catch (err) {
           progress?.stop();
+          if (signal?.aborted) throw stopped();
           if (err instanceof ChecksumError || err instanceof IdxFormatError) {
             await rm(temp, { force: true });
             const detail =
@@ -191,7 +219,7 @@ async function downloadFile(
           const delay = retryDelaysMs[attempt];
           if (err.retryable && delay !== undefined) {
             logger.warn({ url, reason: err.message, retryInMs: delay }, 'download failed; retrying');
-            await sleep(delay);
+            await sleep(delay, signal);
             continue;
           }
           logger.warn({ url, reason: err.message }, 'download failed; trying the next mirror');
@@ -201,9 +229,14 @@ async function downloadFile(
       }
       resumedFromEarlierRun = false;
     }
+  } catch (err) {
+    failure = err;
+    throw err;
   } finally {
-    // Whatever is left in `temp` is an unverified prefix: keep it as `<file>.part` for the next run.
-    if ((await sizeOf(temp)) > 0) await rename(temp, `${target}.part`).catch(() => rm(temp, { force: true }));
+    // Whatever is left in `temp` is an unverified prefix: keep it as `<file>.part` for the next run
+    // (after a signal too), never under the random name; but not when the disk is full: it keeps it full.
+    if (!(failure instanceof OutputError) && (await sizeOf(temp)) > 0)
+      await rename(temp, `${target}.part`).catch(() => rm(temp, { force: true }));
     else await rm(temp, { force: true });
   }
   const tried = attempts.map((a) => `${a.url} (${a.reason})`).join('; ');
@@ -247,6 +280,7 @@ export async function downloadDataset(dataset: DatasetInfo, options: DownloadOpt
   await assertWritable(dir);
   const reports: FileReport[] = [];
   for (const info of allFiles(dataset)) {
+    if (options.signal?.aborted) throw StoppedError.of(options.signal, `before downloading ${info.file}`);
     const target = path.join(dir, info.file);
     const present = force ? undefined : await presentCopy(dir, info, dataset, logger);
     if (present !== undefined) {

@@ -1,13 +1,19 @@
 /**
  * One HTTP(S) GET streamed into a file with Node's own http/https: bounded redirects, a connect and an
- * idle timeout, and resume by `Range` when the file already holds a prefix. No retries here: the
- * caller (download.ts) decides what to try again, using `FetchError.retryable`.
+ * idle timeout, a minimum rate (a mirror that sends a byte now and then resets the idle timeout for
+ * ever), a bound on the body (an endless one must not fill the disk), cancellation by an
+ * `AbortSignal`, and resume by `Range` when the file already holds a prefix. No retries here: the
+ * caller (download.ts) decides what to try again, using `FetchError.retryable`. A failure to write
+ * the file (a full disk, say) is an `OutputError`, not a network problem.
  */
 import { constants as fsConstants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
+import * as path from 'node:path';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { OutputError } from '../../core/errors.js';
+import { reasonOf } from '../atomic.js';
 
 /**
  * Opens `file` to append to it or (`truncate`) to rewrite it, creating it if missing, never through a link
@@ -19,9 +25,10 @@ async function openRegular(file: string, mode: 'append' | 'truncate'): Promise<F
   // O_NONBLOCK: a FIFO planted there must not hang the open; it is refused just below.
   const flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | (mode === 'append' ? O_APPEND : 0);
   const handle = await open(file, flags, 0o644).catch((err: unknown) => {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ELOOP' ? 'it is a symbolic link' : `it cannot be opened (${code ?? String(err)})`;
-    throw new FetchError(`refusing to write ${file}: ${why}`, false, { cause: err });
+    // A link planted there is the mirror-independent refusal; other failures (permissions, a full disk) are
+    // the file system's, reported as such by the caller.
+    if ((err as NodeJS.ErrnoException).code !== 'ELOOP') throw err;
+    throw new FetchError(`refusing to write ${file}: it is a symbolic link`, false, { cause: err });
   });
   try {
     if (!(await handle.stat()).isFile())
@@ -46,6 +53,17 @@ export interface FetchOptions {
   idleTimeoutMs?: number;
   /** Redirects followed before giving up (default 5). */
   maxRedirects?: number;
+  /**
+   * The slowest transfer accepted, in bytes per second, averaged over each `rateWindowMs` (default
+   * 1024): a slower one fails (retryable), however often bytes trickle in.
+   */
+  minBytesPerSecond?: number;
+  /** The window the rate is measured over (default 60 s). */
+  rateWindowMs?: number;
+  /** The most bytes the file may have (default unbounded): a larger announced or sent body fails, not retried. */
+  maxBytes?: number;
+  /** Aborting it ends the request at once; `fetchToFile` then rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
   /** Called once the body starts: bytes already in the file and the expected total, if known. */
   onStart?: (start: { url: string; offset: number; total: number | undefined }) => void;
   /** Called with the size of each chunk written. */
@@ -87,8 +105,17 @@ function describe(err: unknown): string {
   return e.code !== undefined && !e.message.includes(e.code) ? `${e.code} ${e.message}` : e.message;
 }
 
+interface Limits {
+  connectMs: number;
+  idleMs: number;
+  minBytesPerSecond: number;
+  rateWindowMs: number;
+  signal: AbortSignal | undefined;
+}
+
 /** Sends the GET and resolves when the response headers arrive. */
-function send(url: URL, headers: http.OutgoingHttpHeaders, connectMs: number, idleMs: number): Promise<Exchange> {
+function send(url: URL, headers: http.OutgoingHttpHeaders, limits: Limits): Promise<Exchange> {
+  const { connectMs, idleMs, minBytesPerSecond, rateWindowMs, signal } = limits;
   return new Promise((resolve, reject) => {
     let timeout: FetchError | undefined;
     const fail = (err: FetchError): void => {
@@ -97,7 +124,7 @@ function send(url: URL, headers: http.OutgoingHttpHeaders, connectMs: number, id
     };
     const client = url.protocol === 'https:' ? https : http;
     // agent: false ⇒ a fresh connection per request, so 'connect' always fires and no socket lingers.
-    const req = client.get(url, { headers, agent: false }, (res) => {
+    const req = client.get(url, { headers, agent: false, signal }, (res) => {
       clearTimeout(connectTimer);
       resolve({ req, res, timedOut: () => timeout });
     });
@@ -105,11 +132,30 @@ function send(url: URL, headers: http.OutgoingHttpHeaders, connectMs: number, id
       () => fail(new FetchError(`no connection within ${connectMs} ms`, true)),
       connectMs,
     );
+    // The rate counts every byte of the exchange, headers too: a server may trickle either.
+    let counted = 0;
+    const minimum = (minBytesPerSecond * rateWindowMs) / 1000;
+    const rateTimer = setInterval(() => {
+      const read = req.socket?.bytesRead ?? 0;
+      if (read - counted < minimum) {
+        fail(
+          new FetchError(
+            `too slow: ${read - counted} bytes in ${rateWindowMs / 1000} s, below the minimum of ` +
+              `${minBytesPerSecond} bytes/s`,
+            true,
+          ),
+        );
+      }
+      counted = read;
+    }, rateWindowMs);
+    req.on('close', () => clearInterval(rateTimer));
     req.on('socket', (socket) => socket.once('connect', () => clearTimeout(connectTimer)));
     req.setTimeout(idleMs, () => fail(new FetchError(`stalled: no data for ${idleMs} ms`, true)));
     req.on('error', (err) => {
       clearTimeout(connectTimer);
-      reject(err instanceof FetchError ? err : new FetchError(describe(err), true, { cause: err }));
+      clearInterval(rateTimer);
+      if (signal?.aborted) reject(signal.reason);
+      else reject(err instanceof FetchError ? err : new FetchError(describe(err), true, { cause: err }));
     });
   });
 }
@@ -125,7 +171,14 @@ const retryableStatus = (status: number): boolean => status >= 500 || status ===
  * resets, and bodies shorter than their Content-Length.
  */
 export async function fetchToFile(url: string, file: string, options: FetchOptions = {}): Promise<FetchResult> {
-  const { connectTimeoutMs = 15_000, idleTimeoutMs = 30_000, maxRedirects = 5 } = options;
+  const { connectTimeoutMs = 15_000, idleTimeoutMs = 30_000, maxRedirects = 5, signal } = options;
+  const limits: Limits = {
+    connectMs: connectTimeoutMs,
+    idleMs: idleTimeoutMs,
+    minBytesPerSecond: options.minBytesPerSecond ?? 1024,
+    rateWindowMs: options.rateWindowMs ?? 60_000,
+    signal,
+  };
   // lstat: the size of a link's target is no prefix of ours (openRegular refuses the link itself).
   const offset = (await lstat(file).catch(() => undefined))?.size ?? 0;
   const headers: http.OutgoingHttpHeaders = { 'accept-encoding': 'identity', 'user-agent': 'softmax-downloader' };
@@ -135,7 +188,8 @@ export async function fetchToFile(url: string, file: string, options: FetchOptio
     if (current.protocol !== 'http:' && current.protocol !== 'https:') {
       throw new FetchError(`unsupported protocol ${current.protocol} (expected http: or https:)`, false);
     }
-    const exchange = await send(current, headers, connectTimeoutMs, idleTimeoutMs);
+    signal?.throwIfAborted();
+    const exchange = await send(current, headers, limits);
     const { res } = exchange;
     const status = res.statusCode ?? 0;
     if (REDIRECT.has(status)) {
@@ -166,7 +220,7 @@ async function receive(
   url: string,
   file: string,
   offset: number,
-  { onStart, onData }: FetchOptions,
+  { onStart, onData, maxBytes = Number.POSITIVE_INFINITY, signal }: FetchOptions,
 ): Promise<FetchResult> {
   let keep = 0;
   if (res.statusCode === 206) {
@@ -183,17 +237,33 @@ async function receive(
     keep = offset;
   }
   const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
+  const tooLarge = (bytes: number) =>
+    new FetchError(`the body would make the file ${bytes} bytes, more than the ${maxBytes} it can be`, false);
+  if (length !== undefined && keep + length > maxBytes) {
+    req.destroy();
+    throw tooLarge(keep + length);
+  }
   onStart?.({ url, offset: keep, total: length === undefined ? undefined : keep + length });
-  const handle = await openRegular(file, keep > 0 ? 'append' : 'truncate');
+  // The file's own failures (a full disk, permissions) are the user's to fix, not the mirror's.
+  const writeFailed = (err: unknown) => new OutputError(path.dirname(file), reasonOf(err), { cause: err });
+  const handle = await openRegular(file, keep > 0 ? 'append' : 'truncate').catch((err: unknown) => {
+    req.destroy();
+    throw err instanceof FetchError ? err : writeFailed(err);
+  });
   let received = 0;
   try {
     try {
       for await (const chunk of res as AsyncIterable<Buffer>) {
-        await handle.write(chunk);
+        if (keep + received + chunk.length > maxBytes) throw tooLarge(keep + received + chunk.length);
+        await handle.write(chunk).catch((err: unknown) => {
+          throw writeFailed(err);
+        });
         received += chunk.length;
         onData?.(chunk.length);
       }
     } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      if (err instanceof OutputError || err instanceof FetchError) throw err;
       throw (
         timedOut() ??
         new FetchError(
@@ -206,7 +276,9 @@ async function receive(
     if (length !== undefined && received < length) {
       throw new FetchError(`truncated body: got ${received} of ${length} bytes`, true);
     }
-    await handle.sync();
+    await handle.sync().catch((err: unknown) => {
+      throw writeFailed(err);
+    });
   } finally {
     await handle.close();
     req.destroy();

@@ -1,49 +1,69 @@
 /**
- * Reading IDX data sets from a directory: each file (`name.gz` or plain `name`) read in one request,
- * decompressed (bounded), and verified against the data-set table, once.
+ * Reading IDX data sets from a directory: each file (`name.gz` or plain `name`, a regular file) read in
+ * one request, bounded by its header or the table's length, decompressed (bounded), and verified
+ * against the data-set table, once.
  */
 import { createHash } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { DataNotFoundError } from '../../core/errors.js';
+import { DataNotFoundError, IdxFormatError } from '../../core/errors.js';
 import type { ArrayDataset } from '../../core/data/dataset.js';
 import type { DatasetInfo, Digest, IdxFileInfo } from '../../core/data/datasets.js';
 import { FASHION_MNIST, verifyIdxFile } from '../../core/data/datasets.js';
 import { splitFromIdx } from '../../core/data/fashion-mnist.js';
+import { MAX_IDX_BYTES, MAX_IDX_HEADER_BYTES, idxLengthProblem, isGzip, parseIdxHeader } from '../../core/data/idx.js';
+import { formatBytes, isMissing, openRegular, readAt, readProblem } from '../files.js';
 import { gunzipIfCompressedAsync } from './gunzip.js';
 
 /** Node's crypto as the core's `Digest`. */
 export const nodeDigest: Digest = (algorithm, bytes) => createHash(algorithm).update(bytes).digest('hex');
 
+/** `pending`'s value, or undefined if it failed because the path does not exist. */
+function unlessMissing<T>(pending: Promise<T>): Promise<T | undefined> {
+  return pending.catch((err: unknown) => {
+    if (isMissing(err)) return undefined;
+    throw err;
+  });
+}
+
 /**
- * The whole file, read with one request for all of it. (`readFile` reads in 512 KB pieces, each
- * waiting for a turn of this thread's event loop: slow to finish while the thread is busy elsewhere,
- * e.g. loading modules; one request runs to the end on libuv's threads meanwhile.)
+ * The most a stored (possibly gzipped) IDX file may hold: a gzip stream of incompressible bytes is a
+ * little longer than its content, never twice as long.
  */
-async function readWhole(file: string): Promise<Buffer> {
-  const handle = await open(file, 'r');
+const maxStoredBytes = (content: number): number => 2 * content + 1024;
+
+/**
+ * Reads one IDX file (`.gz` or plain), bounded by what the format allows: a plain file's header is
+ * checked against its length before the rest is read, and nothing longer than `maxContent` is read or
+ * inflated. Returns the stored bytes and the decompressed content (the same buffer for a plain file).
+ * A missing path rethrows ENOENT; every other problem throws `IdxFormatError` naming `label`.
+ */
+export async function readStored(
+  file: string,
+  maxContent: number,
+  label = file,
+): Promise<{ stored: Uint8Array; content: Uint8Array }> {
+  const fail = (problem: string, cause?: unknown) => new IdxFormatError(label, problem, { cause });
+  const { handle, size } = await openRegular(file, fail);
   try {
-    const { size } = await handle.stat();
-    if (size === 0) return await handle.readFile(); // not a regular file (a pipe, say): size unknown
-    const buffer = Buffer.allocUnsafe(size);
-    let done = 0;
-    while (done < size) {
-      const { bytesRead } = await handle.read(buffer, done, size - done, done);
-      if (bytesRead === 0) break; // the file shrank while being read
-      done += bytesRead;
+    const head = await readAt(handle, Math.min(size, MAX_IDX_HEADER_BYTES));
+    if (isGzip(head)) {
+      const limit = maxStoredBytes(maxContent);
+      if (size > limit) throw fail(`is ${formatBytes(size)}, more than a gzipped IDX file here can be`);
+      const stored = await readAt(handle, size);
+      return { stored, content: await gunzipIfCompressedAsync(stored, label, maxContent) };
     }
-    return done === size ? buffer : buffer.subarray(0, done);
+    const problem = idxLengthProblem(parseIdxHeader(head, label), size);
+    if (problem !== undefined) throw fail(problem);
+    if (size > maxContent) throw fail(`is ${formatBytes(size)}, more than the ${formatBytes(maxContent)} expected`);
+    const stored = await readAt(handle, size);
+    return { stored, content: stored };
+  } catch (err) {
+    if (err instanceof IdxFormatError) throw err;
+    throw fail(readProblem(err), err);
   } finally {
     await handle.close();
   }
-}
-
-/** `pending`'s value, or undefined if it failed because the path does not exist. */
-function unlessMissing<T>(pending: Promise<T>): Promise<T | undefined> {
-  return pending.catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
-    throw err;
-  });
 }
 
 async function assertDirectory(root: string, dataset: DatasetInfo): Promise<void> {
@@ -68,11 +88,11 @@ export async function readIdxFile(
   const names = [info.file, info.file.replace(/\.gz$/, '')];
   for (const name of names) {
     const file = path.join(root, name);
-    const stored = await unlessMissing(readWhole(file));
-    if (stored === undefined) continue;
-    const bytes = await gunzipIfCompressedAsync(stored, file);
-    if (verify) verifyIdxFile(stored, bytes, info, file, nodeDigest);
-    return { file, bytes };
+    // Verified content has the table's length exactly: no more is read or inflated.
+    const read = await unlessMissing(readStored(file, verify ? info.bytes : MAX_IDX_BYTES));
+    if (read === undefined) continue;
+    if (verify) verifyIdxFile(read.stored, read.content, info, file, nodeDigest);
+    return { file, bytes: read.content };
   }
   throw new DataNotFoundError(
     `${dataset.title} file not found: ${root} has neither ${names.join(' nor ')}. ${dataset.howToGet}`,

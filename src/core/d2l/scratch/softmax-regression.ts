@@ -5,6 +5,7 @@
  */
 import { tf } from '../../backend/tf.js';
 import { ShapeError, assert } from '../../errors.js';
+import { isUsableLearningRate } from '../../learning-rate.js';
 import { Normal, Zeros } from '../../nn/init.js';
 import { Parameter } from '../../nn/parameter.js';
 import type { Sequential } from '../../nn/sequential.js';
@@ -58,6 +59,12 @@ export function crossEntropy(yHat: tf.Tensor, y: tf.Tensor): tf.Tensor {
  * Uses the gradients from the last `backward()`.
  */
 export function sgd(params: Parameter[], lr: number, batchSize: number): void {
+  // Checked here, as Trainer checks its own: a zero batch size or a NaN rate would write NaN weights.
+  assert(isUsableLearningRate(lr), () => `Expected lr to be a positive finite float32 number, but got ${lr}.`);
+  assert(
+    Number.isFinite(batchSize) && batchSize > 0,
+    () => `Expected batchSize to be a positive number, but got ${batchSize}.`,
+  );
   for (const param of params) {
     const { grad } = param;
     assert(grad !== null, () => `Parameter '${param.name}' has no gradient: call backward() before sgd().`);
