@@ -79,6 +79,9 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
+      // The command is over: a handle left open by a dependency must not keep the process (and the
+      // terminal) hanging. Unreferenced, this timer never delays a process that ends on its own.
+      setTimeout(() => process.exit(code), 1000).unref();
     },
     (err: unknown) => {
       process.exitCode = 1;

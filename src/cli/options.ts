@@ -28,6 +28,23 @@ export function checkTrainOptions(args: { 'data-dir'?: string | undefined }): tr
   return true;
 }
 
+/**
+ * Where JSON log records go. Without either flag a command writes none: its warnings are short lines
+ * on stderr.
+ */
+export const logOptions = {
+  'log-level': {
+    choices: LOG_LEVELS,
+    requiresArg: true,
+    describe: 'Write JSON log records of this level and above to stderr (default: none; warnings as short lines)',
+  },
+  'log-file': {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Append JSON log records (level info, or --log-level) to this file',
+  },
+} satisfies Record<string, Options>;
+
 /** Options of the commands that load a saved model (evaluate, predict). */
 export const modelOptions = {
   model: {
@@ -42,6 +59,5 @@ export const modelOptions = {
     default: 'auto' as const,
     describe: 'auto tries tensorflow (tfjs-node), then wasm, then cpu',
   },
-  'log-level': { choices: LOG_LEVELS, default: 'warn' as const, describe: 'Level of the JSON log records' },
-  'log-file': { type: 'string', describe: 'Write JSON log records to this file instead of stderr' },
+  ...logOptions,
 } satisfies Record<string, Options>;

@@ -4,9 +4,8 @@ import type { DatasetName } from '../../core/data/datasets.js';
 import { DATASET_NAMES, datasetInfo } from '../../core/data/datasets.js';
 import type { LoadedSplits } from '../../node/data/store.js';
 import type { Logger } from '../../core/logger.js';
-import { LOG_LEVELS } from '../logger.js';
 import { makeCommand } from '../make-command.js';
-import { BACKEND_CHOICES, checkTrainOptions, numberFlag, positiveInt } from '../options.js';
+import { BACKEND_CHOICES, checkTrainOptions, logOptions, numberFlag, positiveInt } from '../options.js';
 
 // No `type: 'number'` on numeric flags: yargs would turn 'abc' into NaN before we could quote it.
 export const trainOptions = {
@@ -51,8 +50,7 @@ export const trainOptions = {
       'Directory with the four data set files, used strictly (default: $SOFTMAX_DATA_DIR, else datasets/<name>, ' +
       'the user cache, /usr/share/datasets/<name>, else a download into the cache)',
   },
-  'log-level': { choices: LOG_LEVELS, default: 'info' as const, describe: 'Level of the JSON log records' },
-  'log-file': { type: 'string', describe: 'Write JSON log records to this file instead of stderr' },
+  ...logOptions,
   'check-leaks': { type: 'boolean', default: false, describe: 'Log tf.memory().numTensors after every epoch' },
   out: {
     type: 'string',
@@ -117,8 +115,11 @@ export const trainCommand = makeCommand({
   describe: 'Train softmax regression on Fashion-MNIST and print the textbook epoch lines',
   builder: (y) => y.options(trainOptions).check(checkTrainOptions),
   handler: async (args) => {
-    const { rootLogger } = await import('../logger.js');
-    const logger = rootLogger({ level: args.logLevel, file: args.logFile });
+    const [{ rootLogger }, { printAbove }] = await Promise.all([import('../logger.js'), import('../terminal.js')]);
+    const logger = rootLogger({ level: args.logLevel, file: args.logFile, json: args.json });
+    const stderr = (text: string): void => void process.stderr.write(text);
+    // Notes (where the data came from, the run directory) are for people: --quiet drops them.
+    const notice = args.quiet ? () => {} : (line: string) => printAbove(line, stderr);
     // Reading the data set (mostly on libuv's threads) overlaps loading TensorFlow.js on this one.
     const splits = readSplitsEarly(args, logger);
     await (await import('./preload.js')).loadTfjsInSteps();
@@ -127,7 +128,7 @@ export const trainCommand = makeCommand({
       import('./run-dir.js'),
       import('../signals.js'),
     ]);
-    const trap = trapSignals((line) => void process.stderr.write(`softmax: ${line}\n`));
+    const trap = trapSignals((line) => printAbove(`softmax: ${line}`, stderr));
     await runTrain(
       {
         impl: args.impl,
@@ -146,7 +147,13 @@ export const trainCommand = makeCommand({
         resume: args.resume,
         limit: args.limit,
       },
-      { logger, progressStream: showProgress(args) ? process.stdout : undefined, signal: trap.signal, splits },
+      {
+        logger,
+        notice,
+        progressStream: showProgress(args) ? process.stdout : undefined,
+        signal: trap.signal,
+        splits,
+      },
     ).finally(() => trap.release());
   },
 });

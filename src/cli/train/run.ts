@@ -22,6 +22,7 @@ import { buildModel, resumeCommand } from './model.js';
 import { saveModel, writeRunJson } from './outputs.js';
 import { EpochProgress, withStatus } from './progress.js';
 import { RunDir } from './run-dir.js';
+import type { TerminalStream } from '../terminal.js';
 
 export interface TrainArgs {
   impl: 'concise' | 'scratch';
@@ -60,7 +61,7 @@ export interface TrainDeps {
   /** Where the one line saying where the data came from goes (default stderr, keeping stdout the book's). */
   notice?: (line: string) => void;
   /** A TTY to draw progress bars and status notes on; undefined (the default) draws none. */
-  progressStream?: NodeJS.WriteStream | undefined;
+  progressStream?: TerminalStream | undefined;
   /** Aborted (reason 'SIGINT' or 'SIGTERM') to stop after the current batch with a checkpoint. */
   signal?: AbortSignal | undefined;
   /** The data set already being read (the CLI starts early); `undefined` from it means: load as usual. */
