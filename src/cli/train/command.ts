@@ -11,25 +11,25 @@ import { BACKEND_CHOICES, checkTrainOptions, logOptions, numberFlag, positiveInt
 export const trainOptions = {
   impl: {
     choices: ['concise', 'scratch'] as const,
-    default: 'concise' as const,
+    defaultDescription: 'concise',
     describe: 'concise: Gluon-style nn.Dense + Trainer; scratch: explicit softmax, cross-entropy and SGD',
   },
   epochs: { requiresArg: true, default: 5, coerce: positiveInt('epochs'), describe: 'Passes over the training set' },
   'batch-size': {
     requiresArg: true,
-    default: 256,
+    defaultDescription: '256',
     coerce: positiveInt('batch-size'),
     describe: 'Examples per minibatch',
   },
   lr: {
     requiresArg: true,
-    default: 0.1,
+    defaultDescription: '0.1',
     coerce: (raw: unknown) => numberFlag('lr', raw, (n) => Number.isFinite(n) && n > 0, 'a positive finite number'),
     describe: 'Learning rate of minibatch SGD',
   },
   seed: {
     requiresArg: true,
-    default: 0,
+    defaultDescription: '0',
     coerce: (raw: unknown) =>
       numberFlag('seed', raw, (n) => Number.isSafeInteger(n) && n >= 0, 'a non-negative integer'),
     describe: 'Seed for initialization and shuffling: the same seed on the same backend repeats a run exactly',
@@ -41,7 +41,7 @@ export const trainOptions = {
   },
   dataset: {
     choices: DATASET_NAMES,
-    default: 'fashion-mnist' as const,
+    defaultDescription: 'fashion-mnist',
     describe: 'Data set to train on (both are 28x28 grayscale images of 10 classes)',
   },
   'data-dir': {
@@ -79,7 +79,9 @@ export const trainOptions = {
   resume: {
     type: 'string',
     requiresArg: true,
-    describe: 'Continue the run whose checkpoints are in this directory (same options; checkpoints keep going there)',
+    describe:
+      'Continue the run whose checkpoints are in this directory (or in this run directory): its options are ' +
+      "the checkpoint's unless given; checkpoints keep going there",
   },
   limit: {
     requiresArg: true,
@@ -120,36 +122,47 @@ export const trainCommand = makeCommand({
     const stderr = (text: string): void => void process.stderr.write(text);
     // Notes (where the data came from, the run directory) are for people: --quiet drops them.
     const notice = args.quiet ? () => {} : (line: string) => printAbove(line, stderr);
-    // Reading the data set (mostly on libuv's threads) overlaps loading TensorFlow.js on this one.
-    const splits = readSplitsEarly(args, logger);
+    // The defaults of the options a checkpoint holds are applied here, not by yargs: with --resume,
+    // an option left out is the checkpoint's, and only one given may conflict with it.
+    const run = {
+      impl: args.impl ?? 'concise',
+      batchSize: args.batchSize ?? 256,
+      lr: args.lr ?? 0.1,
+      seed: args.seed ?? 0,
+      dataset: args.dataset ?? 'fashion-mnist',
+    };
+    // Reading the data set (mostly on libuv's threads) overlaps loading TensorFlow.js on this one; a
+    // resumed run's data set is the checkpoint's, known later.
+    const splits = args.resume === undefined ? readSplitsEarly({ ...run, dataDir: args.dataDir }, logger) : undefined;
     await (await import('./preload.js')).loadTfjsInSteps();
-    const [{ runTrain }, { defaultRunDir }, { trapSignals }] = await Promise.all([
+    const [{ runTrain }, { defaultRunDir }, { trapSignals }, { RUN_FLAGS, resolveResume }] = await Promise.all([
       import('./run.js'),
       import('./run-dir.js'),
       import('../signals.js'),
+      import('./checkpoints.js'),
     ]);
+    // A resumed run keeps writing its run directory when the checkpoints are that directory's.
+    const out = args.out ?? (args.resume === undefined ? undefined : resolveResume(args.resume).runDir);
     const trap = trapSignals((line) => printAbove(`softmax: ${line}`, stderr));
     await runTrain(
       {
-        impl: args.impl,
+        ...run,
         epochs: args.epochs,
-        batchSize: args.batchSize,
-        lr: args.lr,
-        seed: args.seed,
         backend: args.backend,
         dataDir: args.dataDir,
-        dataset: args.dataset,
         checkLeaks: args.checkLeaks,
-        out: args.out ?? defaultRunDir(),
+        out: out ?? defaultRunDir(),
         json: args.json,
         checkpointDir: args.checkpointDir,
         keep: args.keep,
         resume: args.resume,
         limit: args.limit,
+        given: RUN_FLAGS.filter((k) => args[k] !== undefined),
       },
       {
         logger,
         notice,
+        warn: (line: string) => printAbove(line, stderr),
         progressStream: showProgress(args) ? process.stdout : undefined,
         signal: trap.signal,
         splits,

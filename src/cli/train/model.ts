@@ -12,6 +12,7 @@ import { SoftmaxRegressionScratch, crossEntropy } from '../../core/d2l/scratch/s
 import { Trainer } from '../../core/trainer/trainer.js';
 import type { Net } from '../../core/d2l/evaluate.js';
 import type { LossFn, Updater } from '../../core/d2l/train.js';
+import { invocation, shellQuote } from '../invocation.js';
 
 export interface ModelParts {
   net: Net;
@@ -60,44 +61,26 @@ export function buildModel(impl: 'concise' | 'scratch', lr: number): ModelParts 
   };
 }
 
-const quote = (s: string): string => (/^[\w./:@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-
-/** The exact `softmax train --resume DIR ...` that continues a run: every option a checkpoint checks. */
+/**
+ * The command that continues a run from the checkpoints in `dir`, as the user would type it here
+ * (`invocation`): the options that decide the numbers come from the checkpoint, so it names only
+ * what a checkpoint does not hold (epochs, run directory, checkpoints kept, data and backend choice).
+ */
 export function resumeCommand(
   args: {
-    impl: string;
     epochs: number;
-    batchSize: number;
-    lr: number;
-    seed: number;
+    out?: string | undefined;
+    keep?: number | undefined;
     backend: string;
-    dataset?: string | undefined;
     dataDir?: string | undefined;
-    limit?: number | undefined;
   },
   dir: string,
+  start: string = invocation(),
 ): string {
-  const parts = [
-    'softmax train --resume',
-    quote(dir),
-    '--impl',
-    args.impl,
-    '--epochs',
-    String(args.epochs),
-    '--batch-size',
-    String(args.batchSize),
-  ];
-  parts.push(
-    '--lr',
-    String(args.lr),
-    '--seed',
-    String(args.seed),
-    '--backend',
-    args.backend,
-    '--dataset',
-    args.dataset ?? 'fashion-mnist',
-  );
-  if (args.dataDir !== undefined) parts.push('--data-dir', quote(args.dataDir));
-  if (args.limit !== undefined) parts.push('--limit', String(args.limit));
+  const parts = [start, 'train', '--resume', shellQuote(dir), '--epochs', String(args.epochs)];
+  if (args.out !== undefined) parts.push('--out', shellQuote(args.out));
+  if (args.keep !== undefined && args.keep !== 3) parts.push('--keep', String(args.keep));
+  if (args.backend !== 'auto') parts.push('--backend', args.backend);
+  if (args.dataDir !== undefined) parts.push('--data-dir', shellQuote(args.dataDir));
   return parts.join(' ');
 }

@@ -6,7 +6,7 @@
 import { initBackend } from '../../core/backend/registry.js';
 import { loadersOf } from '../../core/data/data-loader.js';
 import type { DatasetName } from '../../core/data/datasets.js';
-import { datasetInfo } from '../../core/data/datasets.js';
+import { DATASET_NAMES, datasetInfo } from '../../core/data/datasets.js';
 import type { EpochMetrics } from '../../core/d2l/train.js';
 import { examplesPerSecond } from '../../core/d2l/train.js';
 import type { Callback, FitControl } from '../../core/fit/callbacks.js';
@@ -16,7 +16,9 @@ import { seed as seedGlobal } from '../../core/random.js';
 import type { DataSource, LoadedSplits } from '../../node/data/store.js';
 import { loadSplits } from '../../node/data/store.js';
 import '../../node/setup.js';
-import { CheckpointSession } from './checkpoints.js';
+import * as path from 'node:path';
+import { CheckpointSession, RUN_CHECKPOINTS } from './checkpoints.js';
+import type { RunFlag } from './checkpoints.js';
 import { EpochLines } from './lines.js';
 import { buildModel, resumeCommand } from './model.js';
 import { saveModel, writeRunJson } from './outputs.js';
@@ -52,6 +54,11 @@ export interface TrainArgs {
   resume?: string | undefined;
   /** Use only the first N examples of each split: a testing aid. */
   limit?: number | undefined;
+  /**
+   * With `resume`: the run options the user gave (the CLI's flags); the others are taken from the
+   * checkpoint. Undefined: every option counts as given, and one that differs is refused.
+   */
+  given?: readonly RunFlag[] | undefined;
 }
 
 export interface TrainDeps {
@@ -60,6 +67,8 @@ export interface TrainDeps {
   print?: (line: string) => void;
   /** Where the one line saying where the data came from goes (default stderr, keeping stdout the book's). */
   notice?: (line: string) => void;
+  /** Where warnings go (a damaged checkpoint skipped, another backend): never silenced (default `notice`). */
+  warn?: (line: string) => void;
   /** A TTY to draw progress bars and status notes on; undefined (the default) draws none. */
   progressStream?: TerminalStream | undefined;
   /** Aborted (reason 'SIGINT' or 'SIGTERM') to stop after the current batch with a checkpoint. */
@@ -103,27 +112,44 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
   const print = deps.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const backend = await initBackend(args.backend);
   for (const s of backend.skipped) logger.info({ backend: s.name, reason: s.reason }, 'backend skipped');
-  const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
-  seedGlobal(seed);
   const notice = deps.notice ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const dataset = datasetInfo(args.dataset ?? 'fashion-mnist');
-  const run = {
-    impl: args.impl,
-    batchSize: args.batchSize,
-    lr: args.lr,
-    seed,
-    dataset: dataset.name,
-    limit: args.limit ?? null,
-    backend: backend.name,
-  };
   const signal = deps.signal;
   const checkpoints = await CheckpointSession.open(
-    { dir: args.checkpointDir ?? args.resume, keep: args.keep ?? 3, resume: args.resume, epochs: args.epochs },
-    run,
-    (dir) => resumeCommand({ ...args, seed }, dir),
-    notice,
+    {
+      dir: args.checkpointDir,
+      keep: args.keep ?? 3,
+      resume: args.resume,
+      epochs: args.epochs,
+      given: args.given === undefined ? undefined : new Set(args.given),
+      fallbackDir: args.out === undefined ? undefined : path.join(args.out, RUN_CHECKPOINTS),
+    },
+    {
+      impl: args.impl,
+      batchSize: args.batchSize,
+      lr: args.lr,
+      seed: args.seed ?? Math.floor(Math.random() * 2 ** 31),
+      dataset: args.dataset ?? 'fashion-mnist',
+      limit: args.limit ?? null,
+      backend: backend.name,
+    },
+    (dir) => resumeCommand(args, dir),
+    deps.warn ?? notice,
     () => (signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'),
   );
+  // With --resume, the options the user did not give are the checkpoint's: from here on, `args` says so.
+  const { run } = checkpoints;
+  args = {
+    ...args,
+    impl: run.impl === 'scratch' ? 'scratch' : 'concise',
+    batchSize: run.batchSize,
+    lr: run.lr,
+    seed: run.seed,
+    dataset: DATASET_NAMES.find((n) => n === run.dataset) ?? 'fashion-mnist',
+    limit: run.limit ?? undefined,
+  };
+  const seed = run.seed;
+  seedGlobal(seed);
+  const dataset = datasetInfo(args.dataset ?? 'fashion-mnist');
   const loadStart = performance.now();
   const splits = await withStatus(
     deps.progressStream,
