@@ -51,7 +51,9 @@ export const modelOptions = {
     type: 'string',
     demandOption: true,
     requiresArg: true,
-    describe: "A model directory written by 'softmax train' (runs/NAME/model)",
+    describe:
+      "What 'softmax train' wrote: the run directory (runs/NAME), its model/, a checkpoint or a checkpoint " +
+      'directory (the newest checkpoint)',
   },
   'data-dir': { type: 'string', describe: "Directory with the data set's four files (default: as for train)" },
   backend: {

@@ -5,17 +5,26 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { ModelFormatError } from '../core/errors.js';
+import { ModelFormatError, OutputError } from '../core/errors.js';
 import { MANIFEST_FILE, decodeManifest, decodeWeights, encodeBundle } from '../core/io/bundle.js';
 import type { Manifest, NamedArray } from '../core/io/bundle.js';
 import type { BundleStore } from '../core/platform.js';
 import { writeDirAtomic } from './atomic.js';
+import { bundleKind } from './bundle-kind.js';
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
+/** What each kind of bundle is, in the words of the API that writes it. */
+const KIND_NAMES: Readonly<Record<string, string>> = {
+  model: 'model (saveParameters)',
+  'trainer-states': 'trainer state (trainer.saveStates)',
+  checkpoint: 'checkpoint',
+};
+
 /**
  * Writes `arrays` and a manifest (`meta` plus the header) to directory `dir`, replacing it atomically.
- * Throws `OutputError` when `dir` cannot be written; a previous bundle there stays intact then.
+ * Throws `OutputError` when `dir` cannot be written, or holds a bundle of another kind; a previous
+ * bundle there stays intact then.
  */
 export async function writeBundle<M extends object>(
   dir: string,
@@ -23,6 +32,15 @@ export async function writeBundle<M extends object>(
   meta: M,
   arrays: readonly NamedArray[],
 ): Promise<Manifest<M>> {
+  const existing = await bundleKind(dir);
+  if (existing !== undefined && existing !== kind) {
+    // Each bundle is a whole directory: saveParameters and saveStates into one would leave only the second.
+    throw new OutputError(
+      dir,
+      `holds a ${KIND_NAMES[existing] ?? existing}; writing ${KIND_NAMES[kind] ?? kind} there would replace it. ` +
+        'Give each its own directory (for example dir/model and dir/trainer)',
+    );
+  }
   const { manifest, files } = encodeBundle(kind, meta, arrays, sha256);
   await writeDirAtomic(dir, files);
   return manifest;

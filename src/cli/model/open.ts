@@ -8,9 +8,10 @@ import { loadersOf } from '../../core/data/data-loader.js';
 import { datasetInfo } from '../../core/data/datasets.js';
 import type { Logger } from '../../core/logger.js';
 import type { LoadedModel } from '../../core/nn/model.js';
-import { loadModel } from '../../core/nn/model.js';
 import { loadSplits } from '../../node/data/store.js';
 import '../../node/setup.js';
+import { locateModel } from './locate.js';
+import type { LocatedModel } from './locate.js';
 
 export interface ModelArgs {
   model: string;
@@ -30,9 +31,10 @@ export const stdout = (line: string): void => void process.stdout.write(`${line}
 export async function openModel(
   args: ModelArgs,
   logger: Logger,
-): Promise<LoadedModel & { classes: readonly string[] }> {
+): Promise<LocatedModel & { classes: readonly string[] }> {
   await initBackend(args.backend);
-  const loaded = await loadModel(args.model);
+  const loaded = await locateModel(args.model, (line) => logger.warn({}, line));
+  if (loaded.source !== args.model) logger.info({ model: args.model, source: loaded.source }, 'model located');
   const classes = loaded.meta.classes ?? datasetInfo(loaded.meta.dataset ?? 'fashion-mnist').classes;
   logger.info(
     { model: args.model, dataset: loaded.meta.dataset, architecture: loaded.meta.architecture },
