@@ -36,8 +36,11 @@ export function buildParser(argv: string[]) {
     .example('$0 train', 'train the concise (Gluon-style) model for 5 epochs')
     .example('$0 train --impl scratch --epochs 10 --seed 0', 'the from-scratch model, repeatable')
     .example('$0 train --out runs/demo', 'write metrics, curves and the model to runs/demo')
-    .example('$0 evaluate --model runs/demo/model', 'test accuracy, per-class accuracy and confusion matrix')
-    .example('$0 predict --model runs/demo/model --image shirt.jpg', 'classify your own picture')
+    .example('$0 evaluate --model runs/demo', 'test accuracy, per-class accuracy and confusion matrix')
+    .example(
+      '$0 predict --model runs/demo --image shirt.png',
+      'classify your own picture (PNG, JPEG, WebP, GIF, TIFF, AVIF)',
+    )
     .example('$0 download --dataset mnist', 'fetch and verify MNIST into the user cache')
     .epilogue(
       'Exit codes: 0 ok, 2 bad usage or backend, 3 data problem, 4 API misuse, 5 training diverged, ' +

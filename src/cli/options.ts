@@ -1,6 +1,8 @@
 /** Options and checks shared by the commands. Loads nothing heavy: `--help` stays fast. */
 import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Options } from 'yargs';
+import { pictureFormat } from '../node/render/formats.js';
 import { ConfigError } from '../core/errors.js';
 import { LOG_LEVELS } from './logger.js';
 
@@ -45,6 +47,17 @@ export const logOptions = {
   },
 } satisfies Record<string, Options>;
 
+/** `--out` of a picture names a format softmax writes (checked before any model is loaded). */
+export function checkPictureOut(args: { out?: string | undefined }): true {
+  const out = args.out;
+  if (out !== undefined && path.extname(out) !== '' && pictureFormat(out) === undefined) {
+    throw new ConfigError(
+      `--out '${out}': '${path.extname(out)}' is not a picture format softmax writes; use .png, .svg, .jpg or .webp.`,
+    );
+  }
+  return true;
+}
+
 /** Options of the commands that load a saved model (evaluate, predict). */
 export const modelOptions = {
   model: {
@@ -59,7 +72,7 @@ export const modelOptions = {
   backend: {
     choices: BACKEND_CHOICES,
     default: 'auto' as const,
-    describe: 'auto tries tensorflow (tfjs-node), then wasm, then cpu',
+    describe: 'auto tries tensorflow (tfjs-node), then blas (native OpenBLAS addon), then wasm, then cpu',
   },
   ...logOptions,
 } satisfies Record<string, Options>;

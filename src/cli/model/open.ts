@@ -23,6 +23,8 @@ export interface ModelDeps {
   logger: Logger;
   /** Where the human lines go (default stdout). */
   print?: (line: string) => void;
+  /** Where warnings go (default stderr, as `softmax: ...`). */
+  warn?: (line: string) => void;
 }
 
 export const stdout = (line: string): void => void process.stdout.write(`${line}\n`);

@@ -1,7 +1,7 @@
 /** `softmax predict`: declares the options; the implementation is lazy-imported so --help stays fast. */
 import { ConfigError } from '../../core/errors.js';
 import { makeCommand } from '../make-command.js';
-import { checkTrainOptions, modelOptions } from '../options.js';
+import { checkPictureOut, checkTrainOptions, modelOptions } from '../options.js';
 
 function positiveInt(raw: unknown): number {
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
@@ -18,15 +18,20 @@ export const predictCommand = makeCommand({
       .options({
         ...modelOptions,
         n: { requiresArg: true, default: 18, coerce: positiveInt, describe: 'How many test images to show' },
-        out: { type: 'string', requiresArg: true, default: 'preds.png', describe: 'Picture file, .png or .svg' },
+        out: {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Picture file: .png, .svg, .jpg or .webp (default preds.png, or preds-2.png... if it exists)',
+        },
         image: {
           type: 'string',
           array: true,
           requiresArg: true,
-          describe: 'PNG or JPEG file(s) to classify (top 3 classes each)',
+          describe: 'Image file(s) to classify, top 3 classes each: PNG, JPEG, WebP, GIF, TIFF or AVIF',
         },
       })
-      .check(checkTrainOptions),
+      .check(checkTrainOptions)
+      .check(checkPictureOut),
   handler: async (args) => {
     const [{ runPredict }, { rootLogger }] = await Promise.all([import('./run.js'), import('../logger.js')]);
     const logger = rootLogger({ level: args.logLevel, file: args.logFile });

@@ -1,6 +1,7 @@
 /**
  * Charts as files: the core's vega-lite specs (src/core/viz) rendered by `render.ts` and written
- * atomically. `x.png` or `x.svg` writes that one; a name without either extension writes both.
+ * atomically. `x.png`, `x.svg`, `x.jpg` or `x.webp` writes that one; a name without an extension writes
+ * both .svg and .png; another extension is refused (`OutputError`).
  */
 import { sharp } from '../sharp.js';
 import type { ConfusionOptions } from '../../core/viz/confusion.js';
@@ -10,7 +11,7 @@ import { curvesSpec } from '../../core/viz/curves.js';
 import type { GridImage, ShowImagesOptions } from '../../core/viz/images.js';
 import { imagesSpec } from '../../core/viz/images.js';
 import type { ChartFiles } from './render.js';
-import { chartTarget, writeChart } from './render.js';
+import { writeChart } from './render.js';
 
 const SIDE = 28;
 
@@ -34,8 +35,7 @@ export async function plotCurves(
   file: string,
   options: PlotCurvesOptions = {},
 ): Promise<ChartFiles> {
-  const { base, formats } = chartTarget(file);
-  return writeChart(curvesSpec(history, options), base, formats);
+  return writeChart(curvesSpec(history, options), file);
 }
 
 /** Draws the confusion matrix to `file` (`.png`, `.svg`, or both without an extension). Throws `OutputError`. */
@@ -45,8 +45,7 @@ export async function plotConfusion(
   file: string,
   options: ConfusionOptions = {},
 ): Promise<ChartFiles> {
-  const { base, formats } = chartTarget(file);
-  return writeChart(confusionSpec(matrix, classes, options), base, formats);
+  return writeChart(confusionSpec(matrix, classes, options), file);
 }
 
 /**
@@ -58,6 +57,5 @@ export async function showFashionMnist(
   file: string,
   options: ShowImagesOptions = {},
 ): Promise<ChartFiles> {
-  const { base, formats } = chartTarget(file);
-  return writeChart(await imagesSpec(images, dataUri, options), base, formats);
+  return writeChart(await imagesSpec(images, dataUri, options), file);
 }
