@@ -79,6 +79,20 @@ describe('softmax train: parsing', () => {
   });
 });
 
+describe('softmax train --mirror', () => {
+  it('is accepted (repeatable) and reaches runTrain', async () => {
+    const { code } = await captured([
+      'train',
+      '--mirror',
+      'http://127.0.0.1:9/a/',
+      '--mirror',
+      'http://127.0.0.1:9/b/',
+    ]);
+    expect(code).toBe(0);
+    expect(runTrain.mock.calls[0]?.[0].mirror).toEqual(['http://127.0.0.1:9/a/', 'http://127.0.0.1:9/b/']);
+  });
+});
+
 describe('softmax train: bad flags give one line, exit code 2, no stack', () => {
   const cases: [string[], RegExp][] = [
     [['--epochs', 'abc'], /--epochs must be a positive integer, but got 'abc'/],

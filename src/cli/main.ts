@@ -6,6 +6,7 @@
 import yargs from 'yargs';
 import { ConfigError, SoftmaxError } from '../core/errors.js';
 import { ExitCode, exitCodeOf } from './exit-codes.js';
+import { forCommandLine } from './messages.js';
 import { downloadCommand } from './download/command.js';
 import { evaluateCommand } from './evaluate/command.js';
 import { predictCommand } from './predict/command.js';
@@ -69,7 +70,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 0;
   } catch (err) {
     if (err instanceof SoftmaxError) {
-      io.stderr(`softmax: ${err.message}\n`);
+      io.stderr(`softmax: ${forCommandLine(err.message)}\n`);
       const code = exitCodeOf(err);
       if (code === ExitCode.usage) io.stderr("Run 'softmax --help' for usage.\n");
       return code;

@@ -50,6 +50,14 @@ export const trainOptions = {
       'Directory with the four data set files, used strictly (default: $SOFTMAX_DATA_DIR, else datasets/<name>, ' +
       'the user cache, /usr/share/datasets/<name>, else a download into the cache)',
   },
+  mirror: {
+    type: 'string',
+    array: true,
+    requiresArg: true,
+    describe:
+      'Base URL to download a missing data set from, tried in order; replaces the default mirrors ' +
+      '(default: $SOFTMAX_MIRROR, comma-separated)',
+  },
   ...logOptions,
   'check-leaks': { type: 'boolean', default: false, describe: 'Log tf.memory().numTensors after every epoch' },
   out: {
@@ -157,6 +165,7 @@ export const trainCommand = makeCommand({
         keep: args.keep,
         resume: args.resume,
         limit: args.limit,
+        mirror: args.mirror,
         given: RUN_FLAGS.filter((k) => args[k] !== undefined),
       },
       {

@@ -23,6 +23,7 @@ import { EpochLines } from './lines.js';
 import { buildModel, resumeCommand } from './model.js';
 import { saveModel, writeRunJson } from './outputs.js';
 import { EpochProgress, withStatus } from './progress.js';
+import { nativeHintOnce } from './native-hint.js';
 import { RunDir } from './run-dir.js';
 import type { TerminalStream } from '../terminal.js';
 
@@ -54,6 +55,8 @@ export interface TrainArgs {
   resume?: string | undefined;
   /** Use only the first N examples of each split: a testing aid. */
   limit?: number | undefined;
+  /** Base URLs to download a missing data set from, in order (default SOFTMAX_MIRROR, else the table's). */
+  mirror?: readonly string[] | undefined;
   /**
    * With `resume`: the run options the user gave (the CLI's flags); the others are taken from the
    * checkpoint. Undefined: every option counts as given, and one that differs is refused.
@@ -73,6 +76,8 @@ export interface TrainDeps {
   progressStream?: TerminalStream | undefined;
   /** Aborted (reason 'SIGINT' or 'SIGTERM') to stop after the current batch with a checkpoint. */
   signal?: AbortSignal | undefined;
+  /** The environment (the native-backend hint's marker lives in its user cache; default process.env). */
+  env?: NodeJS.ProcessEnv;
   /** The data set already being read (the CLI starts early); `undefined` from it means: load as usual. */
   splits?: Promise<LoadedSplits | undefined>;
 }
@@ -113,6 +118,7 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
   const backend = await initBackend(args.backend);
   for (const s of backend.skipped) logger.info({ backend: s.name, reason: s.reason }, 'backend skipped');
   const notice = deps.notice ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  await nativeHintOnce(args.backend, backend.name, backend.skipped, notice, deps.env);
   const signal = deps.signal;
   const checkpoints = await CheckpointSession.open(
     {
@@ -154,7 +160,8 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
   const splits = await withStatus(
     deps.progressStream,
     `loading and verifying ${dataset.title}`,
-    async () => (await deps.splits) ?? (await loadSplits(dataset, { root: args.dataDir, logger })),
+    async () =>
+      (await deps.splits) ?? (await loadSplits(dataset, { root: args.dataDir, logger, mirrors: args.mirror })),
   );
   const { source } = splits;
   logger.info(
