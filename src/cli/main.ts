@@ -10,6 +10,7 @@ import { forCommandLine } from './messages.js';
 import { downloadCommand } from './download/command.js';
 import { evaluateCommand } from './evaluate/command.js';
 import { predictCommand } from './predict/command.js';
+import { showCommand } from './show/command.js';
 import { trainCommand } from './train/command.js';
 
 export interface Io {
@@ -31,6 +32,7 @@ export function buildParser(argv: string[]) {
     .command(downloadCommand)
     .command(evaluateCommand)
     .command(predictCommand)
+    .command(showCommand)
     .demandCommand(1, "Say which command to run, e.g. 'softmax train'.")
     .strict()
     .recommendCommands()
@@ -42,6 +44,7 @@ export function buildParser(argv: string[]) {
       '$0 predict --model runs/demo --image shirt.png',
       'classify your own picture (PNG, JPEG, WebP, GIF, TIFF, AVIF)',
     )
+    .example('$0 show --n 18', "training images with their labels (d2l's show_fashion_mnist)")
     .example('$0 download --dataset mnist', 'fetch and verify MNIST into the user cache')
     .epilogue(
       'Exit codes: 0 ok, 2 bad usage or backend, 3 data problem, 4 API misuse, 5 training diverged, ' +

@@ -1,13 +1,10 @@
 /** `softmax predict`: declares the options; the implementation is lazy-imported so --help stays fast. */
-import { ConfigError } from '../../core/errors.js';
 import { makeCommand } from '../make-command.js';
-import { checkPictureOut, checkTrainOptions, modelOptions } from '../options.js';
+import { checkPictureOut, checkTrainOptions, modelOptions, numberFlag } from '../options.js';
 
-function positiveInt(raw: unknown): number {
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-  if (!(Number.isInteger(n) && n >= 1 && n <= 200))
-    throw new ConfigError(`--n must be an integer from 1 to 200, but got '${String(raw)}'.`);
-  return n;
+/** How many images a grid shows: 1 to 200 (`--n`). */
+export function gridCount(raw: unknown): number {
+  return numberFlag('n', raw, (n) => Number.isInteger(n) && n >= 1 && n <= 200, 'an integer from 1 to 200');
 }
 
 export const predictCommand = makeCommand({
@@ -17,7 +14,7 @@ export const predictCommand = makeCommand({
     y
       .options({
         ...modelOptions,
-        n: { requiresArg: true, default: 18, coerce: positiveInt, describe: 'How many test images to show' },
+        n: { requiresArg: true, default: 18, coerce: gridCount, describe: 'How many test images to show' },
         out: {
           type: 'string',
           requiresArg: true,
