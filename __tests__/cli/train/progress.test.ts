@@ -30,6 +30,8 @@ describe('formatFrame', () => {
   it('says "…" for an ETA it cannot know yet, and minutes for long ones', () => {
     expect(formatFrame({ ...frame, speed: undefined, eta: undefined }, 197)).toMatch(/ETA …$/);
     expect(formatFrame({ ...frame, eta: 125 }, 197)).toMatch(/ETA 2m05s$/);
+    expect(formatFrame({ ...frame, eta: 0.4 }, 197)).toMatch(/ETA <1s$/); // not 0s while batches remain
+    expect(formatFrame({ ...frame, batch: 235, eta: 0 }, 197)).toMatch(/ETA 0s$/);
   });
 });
 

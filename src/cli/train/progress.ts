@@ -48,7 +48,9 @@ export function formatFrame(f: Frame, width: number): string {
   const head = `epoch ${f.epoch}/${f.epochs}`;
   const count = `${f.batch}/${f.batches}`;
   const figures = `loss ${f.loss.toFixed(4)}, train acc ${f.acc.toFixed(3)}`;
-  const eta = `ETA ${f.eta === undefined ? '…' : formatSeconds(f.eta)}`;
+  // Under half a second left with batches still to go is '<1s': '0s' would say the epoch is over.
+  const left = f.eta === undefined ? '…' : f.eta < 0.5 && f.batch < f.batches ? '<1s' : formatSeconds(f.eta);
+  const eta = `ETA ${left}`;
   const speed = f.speed === undefined ? undefined : `${Math.round(f.speed).toLocaleString('en-US')} ex/s`;
   const graphic = (size: number): string => {
     const done = Math.min(size, Math.round((size * f.batch) / Math.max(1, f.batches)));
