@@ -2,7 +2,7 @@
 import { data, init, initBackend, loss, nn, Trainer } from 'softmax';
 import { trainCh3 } from 'softmax/d2l';
 
-await initBackend(); // tensorflow (tfjs-node) if installed, else wasm, else cpu
+await initBackend(); // tensorflow (tfjs-node) if installed, else blas (the native addon) if built, else wasm, else cpu
 
 const batchSize = 256;
 const [trainIter, testIter] = await data.loadFashionMnist(batchSize);

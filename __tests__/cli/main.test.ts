@@ -40,6 +40,7 @@ describe('softmax train: parsing', () => {
       freshOut: true, // the default run directory is made new (a suffix when the second is taken)
       json: false,
       keep: 3,
+      given: [], // with --resume, the checkpoint's options then count
     });
   });
 
@@ -77,7 +78,22 @@ describe('softmax train: parsing', () => {
       freshOut: false,
       json: true,
       keep: 3,
+      given: ['impl', 'batchSize', 'lr', 'seed', 'dataset'],
     });
+  });
+});
+
+describe('softmax train --mirror', () => {
+  it('is accepted (repeatable) and reaches runTrain', async () => {
+    const { code } = await captured([
+      'train',
+      '--mirror',
+      'http://127.0.0.1:9/a/',
+      '--mirror',
+      'http://127.0.0.1:9/b/',
+    ]);
+    expect(code).toBe(0);
+    expect(runTrain.mock.calls[0]?.[0].mirror).toEqual(['http://127.0.0.1:9/a/', 'http://127.0.0.1:9/b/']);
   });
 });
 

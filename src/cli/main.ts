@@ -7,9 +7,11 @@ import yargs from 'yargs';
 import { ConfigError, SoftmaxError } from '../core/errors.js';
 import { ExitCode, exitCodeOf } from './exit-codes.js';
 import { rejectRepeatedFlags } from './options.js';
+import { forCommandLine } from './messages.js';
 import { downloadCommand } from './download/command.js';
 import { evaluateCommand } from './evaluate/command.js';
 import { predictCommand } from './predict/command.js';
+import { showCommand } from './show/command.js';
 import { trainCommand } from './train/command.js';
 
 export interface Io {
@@ -31,14 +33,19 @@ export function buildParser(argv: string[]) {
     .command(downloadCommand)
     .command(evaluateCommand)
     .command(predictCommand)
+    .command(showCommand)
     .demandCommand(1, "Say which command to run, e.g. 'softmax train'.")
     .strict()
     .recommendCommands()
     .example('$0 train', 'train the concise (Gluon-style) model for 5 epochs')
     .example('$0 train --impl scratch --epochs 10 --seed 0', 'the from-scratch model, repeatable')
     .example('$0 train --out runs/demo', 'write metrics, curves and the model to runs/demo')
-    .example('$0 evaluate --model runs/demo/model', 'test accuracy, per-class accuracy and confusion matrix')
-    .example('$0 predict --model runs/demo/model --image shirt.jpg', 'classify your own picture')
+    .example('$0 evaluate --model runs/demo', 'test accuracy, per-class accuracy and confusion matrix')
+    .example(
+      '$0 predict --model runs/demo --image shirt.png',
+      'classify your own picture (PNG, JPEG, WebP, GIF, TIFF, AVIF)',
+    )
+    .example('$0 show --n 18', "training images with their labels (d2l's show_fashion_mnist)")
     .example('$0 download --dataset mnist', 'fetch and verify MNIST into the user cache')
     .epilogue(
       'Exit codes: 0 ok, 2 bad usage or backend, 3 data problem, 4 API misuse, 5 training diverged, ' +
@@ -68,7 +75,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 0;
   } catch (err) {
     if (err instanceof SoftmaxError) {
-      io.stderr(`softmax: ${err.message}\n`);
+      io.stderr(`softmax: ${forCommandLine(err.message)}\n`);
       const code = exitCodeOf(err);
       if (code === ExitCode.usage) io.stderr("Run 'softmax --help' for usage.\n");
       return code;
@@ -94,6 +101,9 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
+      // The command is over: a handle left open by a dependency must not keep the process (and the
+      // terminal) hanging. Unreferenced, this timer never delays a process that ends on its own.
+      setTimeout(() => process.exit(code), 1000).unref();
     },
     (err: unknown) => {
       process.exitCode = 1;

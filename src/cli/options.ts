@@ -1,6 +1,8 @@
 /** Options and checks shared by the commands. Loads nothing heavy: `--help` stays fast. */
 import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Options } from 'yargs';
+import { pictureFormat } from '../node/render/formats.js';
 import { ConfigError } from '../core/errors.js';
 import { LOG_LEVELS } from './logger.js';
 
@@ -28,22 +30,51 @@ export function checkTrainOptions(args: { 'data-dir'?: string | undefined }): tr
   return true;
 }
 
+/**
+ * Where JSON log records go. Without either flag a command writes none: its warnings are short lines
+ * on stderr.
+ */
+export const logOptions = {
+  'log-level': {
+    choices: LOG_LEVELS,
+    requiresArg: true,
+    describe: 'Write JSON log records of this level and above to stderr (default: none; warnings as short lines)',
+  },
+  'log-file': {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Append JSON log records (level info, or --log-level) to this file',
+  },
+} satisfies Record<string, Options>;
+
+/** `--out` of a picture names a format softmax writes (checked before any model is loaded). */
+export function checkPictureOut(args: { out?: string | undefined }): true {
+  const out = args.out;
+  if (out !== undefined && path.extname(out) !== '' && pictureFormat(out) === undefined) {
+    throw new ConfigError(
+      `--out '${out}': '${path.extname(out)}' is not a picture format softmax writes; use .png, .svg, .jpg or .webp.`,
+    );
+  }
+  return true;
+}
+
 /** Options of the commands that load a saved model (evaluate, predict). */
 export const modelOptions = {
   model: {
     type: 'string',
     demandOption: true,
     requiresArg: true,
-    describe: "A model directory written by 'softmax train' (runs/NAME/model)",
+    describe:
+      "What 'softmax train' wrote: the run directory (runs/NAME), its model/, a checkpoint or a checkpoint " +
+      'directory (the newest checkpoint)',
   },
   'data-dir': { type: 'string', describe: "Directory with the data set's four files (default: as for train)" },
   backend: {
     choices: BACKEND_CHOICES,
     default: 'auto' as const,
-    describe: 'auto tries tensorflow (tfjs-node), then wasm, then cpu',
+    describe: 'auto tries tensorflow (tfjs-node), then blas (native OpenBLAS addon), then wasm, then cpu',
   },
-  'log-level': { choices: LOG_LEVELS, default: 'warn' as const, describe: 'Level of the JSON log records' },
-  'log-file': { type: 'string', describe: 'Write JSON log records to this file instead of stderr' },
+  ...logOptions,
 } satisfies Record<string, Options>;
 
 /** The flags that take several values, each given once per value. */

@@ -5,6 +5,7 @@
  * that leaves no partial checkpoint in place. Only the CLI installs handlers; the library just reads
  * the signal.
  */
+import { restoreTerminal } from './terminal.js';
 
 export interface SignalTrap {
   readonly signal: AbortSignal;
@@ -29,6 +30,7 @@ export function trapSignals(
   function onSignal(sig: NodeJS.Signals): void {
     if (controller.signal.aborted) {
       release();
+      restoreTerminal(); // the default action ends the process without running 'exit' handlers
       process.kill(process.pid, sig);
       return;
     }

@@ -116,7 +116,7 @@ export class DivergenceError extends SoftmaxError {
   ) {
     super(
       `Training diverged in epoch ${epoch}${batch === undefined ? '' : `, batch ${batch}`}: ${what} is ${value}. ` +
-        'Use a smaller learning rate (--lr).',
+        'Use a smaller learning rate (learningRate).',
     );
   }
 }

@@ -23,8 +23,16 @@ export function nextSeed(): number {
   return rng.int32() >>> 1;
 }
 
-/** A generator's full state (seedrandom's ARC4 `{ i, j, S }`): JSON-safe, restores the exact sequence. */
-export type GeneratorState = seedrandom.State.Arc4;
+/**
+ * A generator's full state (seedrandom's ARC4 `{ i, j, S }`): JSON-safe, restores the exact sequence.
+ * Declared here rather than as the generator library's own state type, so the public declarations
+ * name no third-party type (a consumer may get other typings of it through tfjs, or none).
+ */
+export interface GeneratorState {
+  i: number;
+  j: number;
+  S: number[];
+}
 
 /** The global generator's state now (what `restoreGlobal` continues from). */
 export function globalState(): GeneratorState {
@@ -42,7 +50,7 @@ export interface Generator {
   state(): GeneratorState;
 }
 
-function wrap(prng: seedrandom.StatefulPRNG<GeneratorState>): Generator {
+function wrap(prng: seedrandom.StatefulPRNG<seedrandom.State.Arc4>): Generator {
   return Object.assign(() => prng.quick(), { state: () => prng.state() });
 }
 

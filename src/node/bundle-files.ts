@@ -13,8 +13,16 @@ import type { BundleStore } from '../core/platform.js';
 import { writeDirAtomic } from './atomic.js';
 import { asideCopyOf } from './temp-files.js';
 import { formatBytes, isMissing, openRegular, readAt, readProblem } from './files.js';
+import { bundleKind } from './bundle-kind.js';
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** What each kind of bundle is, in the words of the API that writes it. */
+const KIND_NAMES: Readonly<Record<string, string>> = {
+  model: 'model (saveParameters)',
+  'trainer-states': 'trainer state (trainer.saveStates)',
+  checkpoint: 'checkpoint',
+};
 
 /**
  * Why directory `dir` must not be replaced by a bundle, or undefined when it may: it is missing or empty,
@@ -44,8 +52,8 @@ export async function foreignContent(dir: string): Promise<string | undefined> {
 
 /**
  * Writes `arrays` and a manifest (`meta` plus the header) to directory `dir`, replacing it atomically.
- * Throws `OutputError` when `dir` cannot be written, or when it holds anything but a bundle softmax wrote
- * (a user's folder is never replaced); a previous bundle there stays intact then.
+ * Throws `OutputError` when `dir` cannot be written, when it holds anything but a bundle softmax wrote
+ * (a user's folder is never replaced), or a bundle of another kind; a previous bundle there stays intact then.
  */
 export async function writeBundle<M extends object>(
   dir: string,
@@ -53,6 +61,15 @@ export async function writeBundle<M extends object>(
   meta: M,
   arrays: readonly NamedArray[],
 ): Promise<Manifest<M>> {
+  const existing = await bundleKind(dir);
+  if (existing !== undefined && existing !== kind) {
+    // Each bundle is a whole directory: saveParameters and saveStates into one would leave only the second.
+    throw new OutputError(
+      dir,
+      `holds a ${KIND_NAMES[existing] ?? existing}; writing ${KIND_NAMES[kind] ?? kind} there would replace it. ` +
+        'Give each its own directory (for example dir/model and dir/trainer)',
+    );
+  }
   const { manifest, files } = encodeBundle(kind, meta, arrays, sha256);
   const foreign = await foreignContent(dir).catch(() => undefined);
   if (foreign !== undefined)

@@ -1,7 +1,8 @@
 /**
  * User images as Fashion-MNIST examples: any PNG, JPEG, WebP, GIF, TIFF or AVIF (decoded by sharp)
  * becomes 28 × 28 uint8 grayscale, a light object on a black background like the data set: transparency
- * is flattened onto white, the picture is inverted when its border is light (a photo on a white table),
+ * is flattened onto a background that contrasts with a cut-out object (`flattenBackground`), the
+ * picture is inverted when its border is light (a photo on a white table),
  * the background around the object is trimmed, and the object is scaled to fit 28 × 28 keeping its
  * aspect ratio and centered, as Zalando built the data set from product photos.
  */
@@ -18,23 +19,64 @@ interface Gray {
   height: number;
 }
 
-/** The image as 8-bit grayscale, transparency flattened onto white. */
+/** One 8-bit channel of `bytes` as decoded by `pipeline` (grayscale, or the alpha channel). */
+async function channel(
+  bytes: Buffer,
+  pipeline: (s: ReturnType<typeof sharp>) => ReturnType<typeof sharp>,
+): Promise<Gray> {
+  const { data, info } = await pipeline(sharp(bytes, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS }))
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const out = new Uint8Array(info.width * info.height);
+  for (let i = 0; i < out.length; i++) out[i] = data[i * info.channels] ?? 0;
+  return { data: out, width: info.width, height: info.height };
+}
+
+/**
+ * The background transparency is flattened onto: where the border is transparent (a cut-out object),
+ * the one that contrasts with the object (black under a light object, white under a dark one), so the
+ * object survives the inversion that follows; otherwise white, as a viewer shows it.
+ */
+export function flattenBackground(gray: Gray, alpha: Gray): number {
+  if (borderMean(alpha) >= 128) return 255;
+  let weighted = 0;
+  let opacity = 0;
+  for (let i = 0; i < gray.data.length; i++) {
+    const a = alpha.data[i] ?? 0;
+    weighted += (gray.data[i] ?? 0) * a;
+    opacity += a;
+  }
+  return opacity > 0 && weighted / opacity > 127 ? 0 : 255;
+}
+
+/** The image as 8-bit grayscale, transparency flattened onto the background `flattenBackground` picks. */
 async function decodeGray(bytes: Buffer, file: string): Promise<Gray> {
   try {
-    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS })
-      .flatten({ background: '#ffffff' })
-      .grayscale()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const gray = new Uint8Array(info.width * info.height);
-    for (let i = 0; i < gray.length; i++) gray[i] = data[i * info.channels] ?? 0;
-    return { data: gray, width: info.width, height: info.height };
+    const { hasAlpha } = await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
+    if (!hasAlpha) return await channel(bytes, (s) => s.grayscale());
+    const [gray, alpha] = await Promise.all([
+      channel(bytes, (s) => s.removeAlpha().grayscale()),
+      channel(bytes, (s) => s.ensureAlpha().extractChannel(3)),
+    ]);
+    const background = flattenBackground(gray, alpha);
+    for (let i = 0; i < gray.data.length; i++) {
+      const a = alpha.data[i] ?? 0;
+      gray.data[i] = Math.round(((gray.data[i] ?? 0) * a + background * (255 - a)) / 255);
+    }
+    return gray;
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new ImageFormatError(file, `not an image softmax can read (PNG, JPEG, WebP, GIF, TIFF or AVIF): ${reason}`, {
       cause: err,
     });
   }
+}
+
+/** The share of a prepared image's pixels that show something (above 1/4 brightness): near 0 is blank. */
+export function inkShare(pixels: Uint8Array): number {
+  let ink = 0;
+  for (const v of pixels) if (v > 64) ink++;
+  return pixels.length === 0 ? 0 : ink / pixels.length;
 }
 
 /** Mean of the outermost ring of pixels. */

@@ -65,7 +65,7 @@ describe('checkpoints of runTrain', () => {
     expect(stopped).toBeInstanceOf(InterruptedError);
     expect(exitCodeOf(stopped as InterruptedError)).toBe(143);
     expect((stopped as Error).message).toMatch(
-      /^SIGTERM: stopped before epoch 2; checkpoint written to .*epoch-0001\. Resume with: softmax train --resume \S+ --impl concise --epochs 3 --batch-size 100 --lr 0.1 --seed 5 --backend cpu --dataset fashion-mnist --limit 1000$/,
+      /^SIGTERM: stopped before epoch 2; checkpoint written to .*epoch-0001\. Resume with: npx softmax train --resume \S+ --epochs 3 --keep 2 --backend cpu$/,
     );
     const out = join(tempDir(), 'resumed');
     const resumed = await train({ resume: ckpt, keep: 2, out });

@@ -5,7 +5,8 @@ import type { CosineScheduler, MultiFactorScheduler, PolyScheduler } from '../..
 import { FactorScheduler } from '../../../src/core/trainer/lr-scheduler.js';
 import { trainCommand } from '../../../src/cli/train/command.js';
 import { lrSchedulerOf } from '../../../src/cli/train/lr-schedule.js';
-import { buildModel, resumeCommand } from '../../../src/cli/train/model.js';
+import { buildModel } from '../../../src/cli/train/model.js';
+import { networkOfRun } from '../../../src/cli/train/run-network.js';
 import { describeNetwork, resolveNetwork } from '../../../src/cli/train/network.js';
 import { expectError } from '../../helpers.js';
 
@@ -117,7 +118,7 @@ describe('lrSchedulerOf: steps in epochs, converted to updates', () => {
   });
 });
 
-describe('buildModel and resumeCommand', () => {
+describe('buildModel and networkOfRun', () => {
   it('builds the concise MLP with dropout: Dense(relu), Dropout, Dense(relu), Dropout, Dense(10); bias wdMult 0', () => {
     const n = resolveNetwork({ impl: 'concise', model: 'mlp', dropout: [0.2, 0.5], wd: 0.01 });
     const m = buildModel(n, 10);
@@ -139,17 +140,25 @@ describe('buildModel and resumeCommand', () => {
     s.dispose();
   });
 
-  it('the resume command repeats every network option that is not a default', () => {
+  it("a checkpoint's run options rebuild the network it trained (what --resume and --model CHECKPOINT use)", () => {
     const n = resolveNetwork({
       impl: 'concise',
       model: 'mlp',
       dropout: [0.2, 0.5],
       momentum: 0.9,
-      lrSchedule: 'cosine,final=0.01',
+      lrSchedule: 'cosine',
     });
-    const cmd = resumeCommand({ ...n, batchSize: 256, seed: 0, backend: 'cpu' }, 'ck');
-    expect(cmd).toMatch(
-      /--model mlp --hidden 256,256 --dropout 0.2,0.5 --momentum 0.9 --lr-schedule 'cosine,final=0.01'/,
-    );
+    const run = {
+      impl: n.impl,
+      batchSize: 256,
+      lr: n.lr,
+      seed: 0,
+      dataset: 'fashion-mnist',
+      limit: null,
+      backend: 'cpu',
+    };
+    expect(networkOfRun({ ...run, ...n }, 10)).toEqual(n);
+    // A checkpoint written before the MLP: softmax regression with plain sgd.
+    expect(networkOfRun(run, 5)).toEqual(resolveNetwork({ impl: 'concise', lr: n.lr, epochs: 5 }));
   });
 });

@@ -5,7 +5,7 @@ import { showProgress } from '../../../src/cli/train/command.js';
 import { FASHION_MNIST_CLASSES } from '../../../src/core/data/fashion-mnist.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { OutputError } from '../../../src/core/errors.js';
-import { RunDir } from '../../../src/cli/train/run-dir.js';
+import { PLOT_INTERVAL_MS, RunDir } from '../../../src/cli/train/run-dir.js';
 import { runTrain } from '../../../src/cli/train/run.js';
 import type { TrainArgs } from '../../../src/cli/train/run.js';
 import { loadModel } from '../../../src/core/nn/model.js';
@@ -114,6 +114,43 @@ describe('RunDir curves, drawn in the background', () => {
     expect(svgTexts(join(dir, 'curves.svg'))).toEqual(expect.arrayContaining(['after epoch 3']));
     expect(pngSize(join(dir, 'curves.png')).width).toBeGreaterThan(800);
     expect(readdirSync(dir).sort()).toEqual(['.softmax-run', 'curves.png', 'curves.svg', 'metrics.jsonl']); // no temporary files left
+  });
+
+  it('draws at most once per PLOT_INTERVAL_MS while training, and once at the end with every epoch', async () => {
+    let t = 0;
+    const drawings: { epochs: number; at: number }[] = [];
+    let finish: (() => void) | undefined;
+    const plotter = {
+      plot: (history: readonly unknown[]) => {
+        drawings.push({ epochs: history.length, at: t });
+        return new Promise<never>((done) => (finish = () => done(undefined as never)));
+      },
+      close: async () => {},
+    };
+    const run = await RunDir.create(tempDir(), { title: 't', epochs: 30, plotter, now: () => t });
+    const end = async (n: number, at: number) => {
+      t = at;
+      await run.onEpochEnd(epoch(n));
+    };
+    await end(1, 0); // the first epoch is drawn at once
+    await end(2, 100); // still drawing: skipped
+    finish?.();
+    await new Promise((r) => setImmediate(r));
+    for (let n = 3; n <= 10; n++) await end(n, n * 90); // idle, but less than a second since the last start
+    await end(11, 1000); // a second after: drawn
+    finish?.();
+    await new Promise((r) => setImmediate(r));
+    await end(12, 1100);
+    const settled = run.settle(); // the end: the last state, once
+    await new Promise((r) => setImmediate(r));
+    finish?.();
+    await settled;
+    expect(drawings).toEqual([
+      { epochs: 1, at: 0 },
+      { epochs: 11, at: 1000 },
+      { epochs: 12, at: 1100 },
+    ]);
+    expect(PLOT_INTERVAL_MS).toBe(1000);
   });
 
   it('a drawing that cannot be written fails settle and the next epoch with OutputError', async () => {

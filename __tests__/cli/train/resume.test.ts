@@ -105,7 +105,7 @@ describe('kill, interrupt and resume', () => {
     });
     expect(killed.signal).toBe('SIGKILL');
     const out = join(root, 'b');
-    const resumed = await train([...BASE, '--resume', ckpt, '--out', out]);
+    const resumed = await train([...BASE.filter((a) => a !== '--quiet'), '--resume', ckpt, '--out', out]);
     expect(resumed.stderr).toMatch(/resuming from .*ckpt\/epoch-000[12]/);
     expect(resumed.code).toBe(0);
     expect(epochLines(resumed.stdout)).toEqual(reference.lines);
@@ -130,19 +130,37 @@ describe('kill, interrupt and resume', () => {
       expect(stopped.code).toBe(exitCode);
       expect(stopped.stderr).toMatch(new RegExp(`${signal}: finishing the current batch`));
       const hint =
-        /\b(stopped (in|before) epoch \d+[^;]*); checkpoint written to (\S+)\. Resume with: softmax train (.*)$/m.exec(
+        /\b(stopped (in|before) epoch \d+[^;]*); checkpoint written to (\S+)\. Resume with: npx softmax train (.*)$/m.exec(
           stopped.stderr,
         );
       expect(hint).not.toBeNull();
       expect(existsSync(hint![3]!)).toBe(true);
-      const out = join(root, 'b');
-      const resumed = await train([...hint![4]!.split(' '), '--out', out, '--log-level', 'silent', '--quiet']);
+      // The printed command as it is: the options come from the checkpoint, --out is the stopped run's.
+      const printed = hint![4]!.split(' ');
+      expect(printed).toEqual(['--resume', ckpt, '--epochs', '3', '--out', join(root, 'a'), '--backend', 'cpu']);
+      const resumed = await train(printed);
       expect(resumed.code).toBe(0);
       expect(epochLines(stopped.stdout + resumed.stdout).slice(-3)).toEqual(reference.lines);
       expect(epochLines(resumed.stdout)).toEqual(reference.lines);
-      expectSameParams(reference.params, weights(out));
+      expectSameParams(reference.params, weights(join(root, 'a')));
     },
   );
+
+  it('Ctrl+C without --checkpoint-dir: the checkpoint goes into the run directory, which the resumed run finishes', async () => {
+    const out = join(tempDir(), 'run');
+    const stopped = await train([...BASE, '--out', out], { after: 'epoch 1,', signals: ['SIGINT'], maxDelayMs: 300 });
+    expect(stopped.code).toBe(130);
+    const hint = /checkpoint written to (\S+)\. Resume with: npx softmax train (.*)$/m.exec(stopped.stderr);
+    expect(hint?.[1]).toMatch(new RegExp(`^${out}/checkpoints/epoch-000[12]`));
+    // Typed by hand: the run directory alone, every option from its checkpoint.
+    const resumed = await train(['--resume', out, '--epochs', '3', '--backend', 'cpu', '--quiet']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(
+      /^training concise softmax regression on cpu: 3 epochs, batch size 50, lr 0\.1, seed 3$/m,
+    );
+    expect(epochLines(resumed.stdout)).toEqual(reference.lines);
+    expectSameParams(reference.params, weights(out));
+  });
 
   it('a second SIGINT ends the process at once; every checkpoint left is intact', async () => {
     const ckpt = join(tempDir(), 'ckpt');
@@ -164,7 +182,7 @@ describe('kill, interrupt and resume', () => {
     bytes[17] = (bytes[17] ?? 0) ^ 0xff;
     writeFileSync(bin, bytes);
     const out = join(root, 'b');
-    const resumed = await train([...BASE, '--resume', ckpt, '--out', out]);
+    const resumed = await train([...BASE.filter((a) => a !== '--quiet'), '--resume', ckpt, '--out', out]);
     expect(resumed.code).toBe(0);
     expect(resumed.stderr.split('\n').filter((l) => l.includes('damaged'))).toEqual([
       expect.stringMatching(
@@ -176,6 +194,28 @@ describe('kill, interrupt and resume', () => {
     expectSameParams(reference.params, weights(out));
   });
 
+  it('--resume takes the options it is not given from the checkpoint (a run at --lr 0.3 resumes without --lr)', async () => {
+    const root = tempDir();
+    const ckpt = join(root, 'ckpt');
+    const args = ['--backend', 'cpu', '--limit', '6000', '--batch-size', '50', '--seed', '3', '--quiet'];
+    const first = await train([
+      ...args,
+      '--lr',
+      '0.3',
+      '--epochs',
+      '1',
+      '--checkpoint-dir',
+      ckpt,
+      '--out',
+      join(root, 'a'),
+    ]);
+    expect(first.code).toBe(0);
+    const r = await train(['--resume', ckpt, '--epochs', '2', '--backend', 'cpu', '--out', join(root, 'b'), '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^training concise softmax regression on cpu: 2 epochs, batch size 50, lr 0\.3, seed 3$/m);
+    expect(epochLines(r.stdout)).toHaveLength(2);
+  });
+
   it('a checkpoint of another run is refused with the differing options (exit 11)', async () => {
     const root = tempDir();
     const ckpt = join(root, 'ckpt');
@@ -184,7 +224,7 @@ describe('kill, interrupt and resume', () => {
     expect((await train([...oneEpoch, '--checkpoint-dir', ckpt, '--out', join(root, 'a')])).code).toBe(0);
     const r = await train([...BASE, '--lr', '0.5', '--resume', ckpt, '--out', join(root, 'b')]);
     expect(r.code).toBe(11);
-    expect(r.stderr).toMatch(/incompatible run \(--lr 0\.1 in the checkpoint, 0\.5 now\)/);
+    expect(r.stderr).toMatch(/incompatible run \(--lr 0\.1 in the checkpoint, 0\.5 now\)\. Leave those options out/);
     expect(r.stdout).toBe('');
   });
 });

@@ -3,6 +3,7 @@ import { tf } from '../../../src/core/backend/tf.js';
 import { ConfigError, DeferredInitializationError, ShapeError } from '../../../src/core/errors.js';
 import { Dense } from '../../../src/core/nn/dense.js';
 import { Constant, Zeros } from '../../../src/core/nn/init.js';
+import { Sequential } from '../../../src/core/nn/sequential.js';
 import { expectClose, expectError, expectNoLeak, values, valuesOf } from '../../helpers.js';
 
 /** Output shape and values of `net` on a tensor of `shape` filled with `fill`. */
@@ -34,6 +35,29 @@ describe('Dense deferred initialization', () => {
     const net = new Dense(10);
     net.initialize();
     expectError(() => net.weight.data(), DeferredInitializationError, /weight'.*\[10,0\].*one batch.*inUnits/s);
+    net.dispose();
+  });
+});
+
+describe('in a Sequential (issue 12)', () => {
+  it('the deferred-init error names the parameter by its key, 0.weight, not its variable name', () => {
+    const net = new Sequential().add(new Dense(10));
+    net.initialize();
+    const err = expectError(
+      () => net.collectParams().get('0.weight')?.data(),
+      DeferredInitializationError,
+      /^Parameter '0\.weight' has not been initialized yet/,
+    );
+    expect(err.message).not.toMatch(/dense\d+\/weight/);
+    net.dispose();
+  });
+
+  it('String(net) is the summary the README shows', () => {
+    const net = new Sequential().add(new Dense(10));
+    net.initialize();
+    expect(String(net)).toBe('Sequential(\n  (0): Dense(None -> 10, linear)\n)');
+    net.forward(tf.zeros([2, 784])).dispose();
+    expect(String(net)).toBe('Sequential(\n  (0): Dense(784 -> 10, linear)\n)');
     net.dispose();
   });
 });

@@ -78,3 +78,27 @@ describe('charts', () => {
     expect(readdirSync(dir)).toEqual(['file']);
   });
 });
+
+describe('picture formats (issue 12: --out x.jpg wrote x.jpg.png and x.jpg.svg)', () => {
+  const grid = [{ pixels: new Uint8Array(784).fill(128), label: 'a', caption: ['b'] }];
+  it.each([
+    ['x.jpg', [0xff, 0xd8, 0xff]],
+    ['x.JPEG', [0xff, 0xd8, 0xff]],
+    ['x.webp', [0x52, 0x49, 0x46, 0x46]], // RIFF
+    ['x.png', [0x89, 0x50, 0x4e, 0x47]],
+  ])('%s is written under that very name in that format', async (name, magic) => {
+    const dir = tempDir();
+    await showFashionMnist(grid, join(dir, name));
+    expect(readdirSync(dir)).toEqual([name]);
+    expect([...readFileSync(join(dir, name)).subarray(0, magic.length)]).toEqual(magic);
+  });
+
+  it('another extension is refused, and nothing is written', async () => {
+    const dir = tempDir();
+    await expect(showFashionMnist(grid, join(dir, 'x.gif'))).rejects.toThrow(
+      /x\.gif: '\.gif' is not a picture format softmax writes \(use \.png, \.svg, \.jpg or \.webp\)/,
+    );
+    await expect(plotConfusion([[1]], ['a'], join(dir, 'x.pdf'))).rejects.toThrow(OutputError);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 /** `softmax download`: declares the options; the implementation is lazy-imported (it loads no TensorFlow.js). */
 import type { Options } from 'yargs';
 import { DATASET_NAMES } from '../../core/data/datasets.js';
-import { LOG_LEVELS } from '../logger.js';
+import { logOptions } from '../options.js';
 import { makeCommand } from '../make-command.js';
 import { positiveInt } from '../options.js';
 
@@ -29,12 +29,7 @@ export const downloadOptions = {
     describe:
       'Slowest transfer accepted, in bytes/s averaged over each minute; a slower mirror is retried, then skipped',
   },
-  'log-level': {
-    choices: LOG_LEVELS,
-    default: 'warn' as const,
-    describe: 'Level of the JSON log records (retries are warnings)',
-  },
-  'log-file': { type: 'string', describe: 'Write JSON log records to this file instead of stderr' },
+  ...logOptions,
 } satisfies Record<string, Options>;
 
 export const downloadCommand = makeCommand({

@@ -1,6 +1,6 @@
 /** `softmax evaluate`: declares the options; the implementation is lazy-imported so --help stays fast. */
 import { makeCommand } from '../make-command.js';
-import { checkTrainOptions, modelOptions } from '../options.js';
+import { checkPictureOut, checkTrainOptions, modelOptions } from '../options.js';
 
 export const evaluateCommand = makeCommand({
   command: 'evaluate',
@@ -12,10 +12,11 @@ export const evaluateCommand = makeCommand({
         out: {
           type: 'string',
           requiresArg: true,
-          describe: 'Confusion heat map file, .png or .svg (default: confusion.png beside the model)',
+          describe: 'Confusion heat map file: .png, .svg, .jpg or .webp (default: confusion.png in the run directory)',
         },
       })
-      .check(checkTrainOptions),
+      .check(checkTrainOptions)
+      .check(checkPictureOut),
   handler: async (args) => {
     const [{ runEvaluate }, { openRootLogger }, { trapSignals }] = await Promise.all([
       import('./run.js'),

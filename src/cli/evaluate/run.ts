@@ -8,6 +8,7 @@ import { formatFixed } from '../../core/d2l/format.js';
 import { plotConfusion } from '../../node/render/charts.js';
 import type { ModelArgs, ModelDeps } from '../model/open.js';
 import { openModel, stdout, stopIfSignalled, testSet } from '../model/open.js';
+import { RUN_CHECKPOINTS } from '../train/checkpoints.js';
 
 export interface EvaluateArgs extends ModelArgs {
   /** The heat map's file (default confusion.png beside the model directory). */
@@ -26,7 +27,10 @@ export async function runEvaluate(
     const e = evaluate(loaded.net, testIter, loaded.classes);
     stopIfSignalled(deps.signal, 'before writing the confusion matrix');
     for (const line of formatEvaluation(e)) print(line);
-    const file = args.out ?? path.join(path.dirname(path.resolve(args.model)), 'confusion.png');
+    // Beside the model directory: in the run directory for its model/ or one of its checkpoints.
+    const beside = path.dirname(path.resolve(loaded.source));
+    const home = path.basename(beside) === RUN_CHECKPOINTS ? path.dirname(beside) : beside;
+    const file = args.out ?? path.join(home, 'confusion.png');
     const title = `Confusion matrix of ${args.model}`;
     const subtitle =
       `test acc ${formatFixed(e.accuracy, 3)} on ${e.count.toLocaleString('en-US')} images; ` +

@@ -13,10 +13,10 @@ import { quote } from '../../core/quote.js';
 import { MANIFEST_FILE } from '../../core/io/bundle.js';
 import type { Logger } from '../../core/logger.js';
 import type { LoadedModel } from '../../core/nn/model.js';
-import { loadModel } from '../../core/nn/model.js';
-import { denseLayers } from '../../core/nn/serialize.js';
 import { loadSplits } from '../../node/data/store.js';
 import '../../node/setup.js';
+import { locateModel } from './locate.js';
+import type { LocatedModel } from './locate.js';
 
 export interface ModelArgs {
   model: string;
@@ -30,6 +30,8 @@ export interface ModelDeps {
   print?: (line: string) => void;
   /** Aborted (reason 'SIGINT' or 'SIGTERM') to stop: a download at once, the command before it writes. */
   signal?: AbortSignal | undefined;
+  /** Where warnings go (default stderr, as `softmax: ...`). */
+  warn?: (line: string) => void;
 }
 
 /** Throws `StoppedError` if `signal` was aborted (by the CLI's trap). */
@@ -61,22 +63,25 @@ function datasetOf(loaded: LoadedModel, path: string): DatasetInfo {
 export async function openModel(
   args: ModelArgs,
   logger: Logger,
-): Promise<LoadedModel & { classes: readonly string[] }> {
+): Promise<LocatedModel & { classes: readonly string[] }> {
   await initBackend(args.backend);
-  const loaded = await loadModel(args.model);
+  const loaded = await locateModel(args.model, (line) => logger.warn({}, line));
+  if (loaded.source !== args.model) logger.info({ model: args.model, source: loaded.source }, 'model located');
   let classes: readonly string[];
   try {
-    const inputs = denseLayers(loaded.meta.architecture)[0]?.inUnits;
+    // The first and last weights say what the network takes and gives (a checkpoint has no architecture).
+    const weights = [...loaded.net.collectParams()].filter(([key]) => key.endsWith('weight')).map(([, p]) => p.shape);
+    const inputs = weights[0]?.[1];
     if (inputs !== IMAGE_SIZE) {
-      throw new ModelMismatchError(args.model, [
+      throw new ModelMismatchError(loaded.source, [
         `the network takes ${inputs} inputs, the data set's 28x28 images have ${IMAGE_SIZE} pixels`,
       ]);
     }
     const dataset = datasetOf(loaded, args.model);
     classes = loaded.meta.classes ?? dataset.classes;
-    const outputs = denseLayers(loaded.meta.architecture).at(-1)?.units;
+    const outputs = weights.at(-1)?.[0];
     if (outputs !== classes.length) {
-      throw new ModelMismatchError(args.model, [
+      throw new ModelMismatchError(loaded.source, [
         `the network has ${outputs} outputs, the data set ${dataset.title} has ${classes.length} classes`,
       ]);
     }

@@ -1,13 +1,10 @@
 /** `softmax predict`: declares the options; the implementation is lazy-imported so --help stays fast. */
-import { ConfigError } from '../../core/errors.js';
 import { makeCommand } from '../make-command.js';
-import { checkTrainOptions, modelOptions } from '../options.js';
+import { checkPictureOut, checkTrainOptions, modelOptions, numberFlag } from '../options.js';
 
-function positiveInt(raw: unknown): number {
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-  if (!(Number.isInteger(n) && n >= 1 && n <= 200))
-    throw new ConfigError(`--n must be an integer from 1 to 200, but got '${String(raw)}'.`);
-  return n;
+/** How many images a grid shows: 1 to 200 (`--n`). */
+export function gridCount(raw: unknown): number {
+  return numberFlag('n', raw, (n) => Number.isInteger(n) && n >= 1 && n <= 200, 'an integer from 1 to 200');
 }
 
 export const predictCommand = makeCommand({
@@ -17,16 +14,21 @@ export const predictCommand = makeCommand({
     y
       .options({
         ...modelOptions,
-        n: { requiresArg: true, default: 18, coerce: positiveInt, describe: 'How many test images to show' },
-        out: { type: 'string', requiresArg: true, default: 'preds.png', describe: 'Picture file, .png or .svg' },
+        n: { requiresArg: true, default: 18, coerce: gridCount, describe: 'How many test images to show' },
+        out: {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Picture file: .png, .svg, .jpg or .webp (default preds.png, or preds-2.png... if it exists)',
+        },
         image: {
           type: 'string',
           array: true,
           requiresArg: true,
-          describe: 'PNG or JPEG file(s) to classify (top 3 classes each)',
+          describe: 'Image file(s) to classify, top 3 classes each: PNG, JPEG, WebP, GIF, TIFF or AVIF',
         },
       })
-      .check(checkTrainOptions),
+      .check(checkTrainOptions)
+      .check(checkPictureOut),
   handler: async (args) => {
     const [{ runPredict }, { openRootLogger }, { trapSignals }] = await Promise.all([
       import('./run.js'),

@@ -4,6 +4,7 @@
  * at the last finished batch when a signal stops training.
  */
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DataLoader } from '../../core/data/data-loader.js';
 import { CheckpointError, InterruptedError } from '../../core/errors.js';
@@ -44,15 +45,51 @@ const FLAGS: Record<keyof Omit<RunOptions, 'backend'>, string> = {
 
 const shown = (v: unknown): string => (Array.isArray(v) ? v.join(',') || 'none' : String(v ?? 'unset'));
 
+/** The run options a checkpoint decides (all but the backend). */
+export type RunFlag = keyof typeof FLAGS;
+export const RUN_FLAGS = Object.keys(FLAGS) as RunFlag[];
+
 /**
- * The options of `run` that differ from `saved`, each as "--lr 0.1 in the checkpoint, 0.5 now". A checkpoint
- * written before the network options existed trained softmax regression with plain sgd.
+ * The options of `run` that differ from `saved`, each as "--lr 0.1 in the checkpoint, 0.5 now"; only
+ * those in `given` (the ones the user set) count, all when it is undefined. A checkpoint written before
+ * the network options existed trained softmax regression with plain sgd.
  */
-export function incompatibilities(saved: RunOptions, run: RunOptions): string[] {
+export function incompatibilities(saved: RunOptions, run: RunOptions, given?: ReadonlySet<RunFlag>): string[] {
   const [a, b] = [withRunDefaults(saved), withRunDefaults(run)];
-  return (Object.keys(FLAGS) as (keyof typeof FLAGS)[])
-    .filter((k) => shown(a[k]) !== shown(b[k]))
-    .map((k) => `${FLAGS[k]} ${shown(a[k])} in the checkpoint, ${shown(b[k])} now`);
+  return RUN_FLAGS.filter((k) => (given === undefined || given.has(k)) && shown(a[k]) !== shown(b[k])).map(
+    (k) => `${FLAGS[k]} ${shown(a[k])} in the checkpoint, ${shown(b[k])} now`,
+  );
+}
+
+/** `run` with every option the user did not give (not in `given`) taken from the checkpoint's `saved`. */
+export function mergeRunOptions(saved: RunOptions, run: RunOptions, given?: ReadonlySet<RunFlag>): RunOptions {
+  if (given === undefined) return run;
+  const merged: RunOptions = { ...run };
+  const old = withRunDefaults(saved);
+  for (const k of RUN_FLAGS) if (!given.has(k)) (merged as unknown as Record<RunFlag, unknown>)[k] = old[k];
+  return merged;
+}
+/** The folder of a run directory that holds its checkpoint when it was stopped without --checkpoint-dir. */
+export const RUN_CHECKPOINTS = 'checkpoints';
+
+/**
+ * Where `--resume DIR` finds checkpoints and which run directory it continues: DIR itself, or a run
+ * directory's `checkpoints/` (where an interrupted run without --checkpoint-dir writes its checkpoint).
+ * A DIR named `checkpoints` belongs to the run directory above it. Throws `CheckpointError` when DIR is
+ * not a directory (a mistyped path is never created).
+ */
+export function resolveResume(dir: string): { checkpointDir: string; runDir?: string | undefined } {
+  const isDir = (d: string): boolean => statSync(d, { throwIfNoEntry: false })?.isDirectory() === true;
+  if (!isDir(dir)) {
+    throw new CheckpointError(
+      dir,
+      'is not a directory. Pass the directory a run wrote its checkpoints into (--checkpoint-dir), or its run directory (--out)',
+    );
+  }
+  const inner = path.join(dir, RUN_CHECKPOINTS);
+  if (isDir(inner)) return { checkpointDir: inner, runDir: dir };
+  if (path.basename(path.resolve(dir)) === RUN_CHECKPOINTS) return { checkpointDir: dir, runDir: path.dirname(dir) };
+  return { checkpointDir: dir };
 }
 
 /** Where a resumed run starts: `fit`'s initial epoch, position and history. */
@@ -77,8 +114,11 @@ export class CheckpointSession implements Callback {
   private runId = randomBytes(8).toString('hex');
 
   private constructor(
-    private readonly store: CheckpointStore | undefined,
-    private readonly run: RunOptions,
+    private store: CheckpointStore | undefined,
+    /** The run's options: with --resume, those the user did not give come from the checkpoint. */
+    readonly run: RunOptions,
+    /** Opened on a stop when there is no `store`: where that one checkpoint goes (the run directory's). */
+    private readonly fallback: { dir: string; keep: number } | undefined,
     private readonly resumeCommand: (dir: string) => string,
     /** Which signal stopped training (read when it has). */
     private readonly stopSignal: () => 'SIGINT' | 'SIGTERM',
@@ -90,30 +130,48 @@ export class CheckpointSession implements Callback {
    * refusing one of an incompatible run (`CheckpointError`).
    */
   static async open(
-    opts: { dir?: string | undefined; keep: number; resume?: string | undefined; epochs: number },
+    opts: {
+      dir?: string | undefined;
+      keep: number;
+      resume?: string | undefined;
+      /** Epochs the run trains in all (a function: of its options, once a resumed checkpoint's are known). */
+      epochs: number | ((run: RunOptions) => number);
+      /** The run options the user gave; the others are taken from the resumed checkpoint. Undefined: all. */
+      given?: ReadonlySet<RunFlag> | undefined;
+      /** Where a stop writes its checkpoint when `dir` is undefined (a run directory's `checkpoints/`). */
+      fallbackDir?: string | undefined;
+    },
     run: RunOptions,
     resumeCommand: (dir: string) => string,
     notice: (line: string) => void,
     stopSignal: () => 'SIGINT' | 'SIGTERM' = () => 'SIGINT',
   ): Promise<CheckpointSession> {
-    const store = opts.dir === undefined ? undefined : await CheckpointStore.open(opts.dir, opts.keep);
-    const session = new CheckpointSession(store, run, resumeCommand, stopSignal);
+    const resume = opts.resume === undefined ? undefined : resolveResume(opts.resume).checkpointDir;
+    const dir = opts.dir ?? resume;
+    const store = dir === undefined ? undefined : await CheckpointStore.open(dir, opts.keep);
+    const fallback = opts.fallbackDir === undefined ? undefined : { dir: opts.fallbackDir, keep: opts.keep };
     try {
-      await session.resume(opts, run, notice);
+      const same = store !== undefined && resume !== undefined && path.resolve(resume) === path.resolve(store.dir);
+      const ckpt =
+        resume === undefined ? undefined : await (same ? store : CheckpointStore.reader(resume))?.latestGood(notice);
+      const merged = ckpt === undefined ? run : mergeRunOptions(ckpt.meta.run, run, opts.given);
+      const session = new CheckpointSession(store, merged, fallback, resumeCommand, stopSignal);
+      const epochs = typeof opts.epochs === 'function' ? opts.epochs(merged) : opts.epochs;
+      if (ckpt !== undefined) session.adopt(ckpt, { epochs, given: opts.given }, notice);
       // A run resumed from a checkpoint older than run ids owns the id-less checkpoints of its run.
       const legacy = session.resumed !== undefined && session.resumed.meta.runId === undefined;
-      const inTheWay = (await store?.claim(session.runId, legacy, opts.epochs)) ?? [];
+      const inTheWay = (await store?.claim(session.runId, legacy, epochs)) ?? [];
       if (store !== undefined && inTheWay.length > 0)
         throw new CheckpointError(
           store.dir,
           `holds checkpoints of another run that this one would replace (${inTheWay.join(', ')}). ` +
             `Continue that run with --resume ${store.dir}, or give this one another --checkpoint-dir`,
         );
+      return session;
     } catch (err) {
       await store?.close();
       throw err;
     }
-    return session;
   }
 
   /** Releases the checkpoint directory (its lock); call once the run ends, however it ends. */
@@ -121,22 +179,19 @@ export class CheckpointSession implements Callback {
     await this.store?.close();
   }
 
-  /** With `opts.resume`, reads the newest intact checkpoint there and checks that it fits this run. */
-  private async resume(
-    opts: { resume?: string | undefined; epochs: number },
-    run: RunOptions,
+  /** Takes `ckpt` as the checkpoint to resume from, after checking that it fits this run (`CheckpointError`). */
+  private adopt(
+    ckpt: Checkpoint,
+    opts: { epochs: number; given?: ReadonlySet<RunFlag> | undefined },
     notice: (line: string) => void,
-  ): Promise<void> {
-    const store = this.store;
-    if (opts.resume === undefined) return;
-    const same = store !== undefined && path.resolve(opts.resume) === path.resolve(store.dir);
-    const ckpt = await (same ? store : CheckpointStore.reader(opts.resume)).latestGood(notice);
-    const problems = incompatibilities(ckpt.meta.run, run);
+  ): void {
+    const merged = this.run;
+    const problems = incompatibilities(ckpt.meta.run, merged, opts.given);
     if (problems.length > 0) {
       throw new CheckpointError(
         ckpt.dir,
         `was written by an incompatible run (${problems.join('; ')}). ` +
-          'Resume with the same options, or start afresh without --resume',
+          "Leave those options out to continue with the checkpoint's, or start afresh without --resume",
       );
     }
     if (ckpt.meta.epoch >= opts.epochs) {
@@ -146,9 +201,9 @@ export class CheckpointSession implements Callback {
           `ask for more (--epochs ${ckpt.meta.epoch + 1} or more) to train further`,
       );
     }
-    if (ckpt.meta.run.backend !== run.backend) {
+    if (ckpt.meta.run.backend !== merged.backend) {
       notice(
-        `checkpoint ${ckpt.dir} was written on ${ckpt.meta.run.backend}, this run uses ${run.backend}: ` +
+        `checkpoint ${ckpt.dir} was written on ${ckpt.meta.run.backend}, this run uses ${merged.backend}: ` +
           'the numbers will not match an uninterrupted run exactly',
       );
     }
@@ -202,13 +257,20 @@ export class CheckpointSession implements Callback {
     // Stopped between epochs: the loader already stands at the next epoch's start (epochStartState is the last one's).
     const started = position.batch > 0;
     const loader = this.parts().loader;
+    // Without --checkpoint-dir, the stop's checkpoint goes into the run directory: a stop never loses the work.
+    if (this.store === undefined && this.fallback !== undefined) {
+      const store = await CheckpointStore.open(this.fallback.dir, this.fallback.keep);
+      // Never over another run's checkpoints there: then this stop keeps none (the message says so).
+      if ((await store.claim(this.runId, false, this.history.length + 1)).length === 0) this.store = store;
+      else await store.close();
+    }
     const dir = await this.save(started ? position : null, started ? loader.epochStartState() : loader.state());
     this.interruption =
       dir === undefined || this.store === undefined
         ? new InterruptedError(
             signal,
-            'nowhere (no --checkpoint-dir)',
-            'softmax train (from the start; add --checkpoint-dir DIR to be able to resume)',
+            'nowhere (no checkpoint directory)',
+            'the same command (from the start; add --checkpoint-dir DIR to be able to resume)',
             where,
           )
         : new InterruptedError(signal, dir, this.resumeCommand(this.store.dir), where);

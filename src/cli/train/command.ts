@@ -6,9 +6,8 @@ import { ConfigError } from '../../core/errors.js';
 import { isUsableLearningRate } from '../../core/learning-rate.js';
 import type { LoadedSplits } from '../../node/data/store.js';
 import type { Logger } from '../../core/logger.js';
-import { LOG_LEVELS } from '../logger.js';
 import { makeCommand } from '../make-command.js';
-import { BACKEND_CHOICES, checkTrainOptions, numberFlag, positiveInt } from '../options.js';
+import { BACKEND_CHOICES, checkTrainOptions, logOptions, numberFlag, positiveInt } from '../options.js';
 import { ACTIVATION_NAMES } from '../../core/nn/activation-names.js';
 import { checkLrSchedule } from './lr-schedule.js';
 import { listFlag, resolveNetwork } from './network.js';
@@ -17,12 +16,12 @@ import { listFlag, resolveNetwork } from './network.js';
 export const trainOptions = {
   impl: {
     choices: ['concise', 'scratch'] as const,
-    default: 'concise' as const,
+    defaultDescription: 'concise',
     describe: "concise: Gluon-style nn layers + Trainer; scratch: the book's explicit parameters, softmax and SGD",
   },
   model: {
     choices: ['softmax', 'mlp'] as const,
-    default: 'softmax' as const,
+    defaultDescription: 'softmax',
     describe:
       'softmax: softmax regression (D2L 3.6-3.7); mlp: a multilayer perceptron (4.2-4.3), with --dropout the ' +
       'dropout chapter (4.6)',
@@ -75,7 +74,7 @@ export const trainOptions = {
   },
   'batch-size': {
     requiresArg: true,
-    default: 256,
+    defaultDescription: '256',
     coerce: positiveInt('batch-size'),
     describe: 'Examples per minibatch',
   },
@@ -95,7 +94,7 @@ export const trainOptions = {
   },
   seed: {
     requiresArg: true,
-    default: 0,
+    defaultDescription: '0',
     coerce: (raw: unknown) =>
       numberFlag('seed', raw, (n) => Number.isSafeInteger(n) && n >= 0, 'a non-negative integer'),
     describe: 'Seed for initialization and shuffling: the same seed on the same backend repeats a run exactly',
@@ -107,7 +106,7 @@ export const trainOptions = {
   },
   dataset: {
     choices: DATASET_NAMES,
-    default: 'fashion-mnist' as const,
+    defaultDescription: 'fashion-mnist',
     describe: 'Data set to train on (both are 28x28 grayscale images of 10 classes)',
   },
   'data-dir': {
@@ -116,8 +115,15 @@ export const trainOptions = {
       'Directory with the four data set files, used strictly (default: $SOFTMAX_DATA_DIR, else datasets/<name>, ' +
       'the user cache, /usr/share/datasets/<name>, else a download into the cache)',
   },
-  'log-level': { choices: LOG_LEVELS, default: 'info' as const, describe: 'Level of the JSON log records' },
-  'log-file': { type: 'string', describe: 'Write JSON log records to this file instead of stderr' },
+  mirror: {
+    type: 'string',
+    array: true,
+    requiresArg: true,
+    describe:
+      'Base URL to download a missing data set from, tried in order; replaces the default mirrors ' +
+      '(default: $SOFTMAX_MIRROR, comma-separated)',
+  },
+  ...logOptions,
   'check-leaks': { type: 'boolean', default: false, describe: 'Log tf.memory().numTensors after every epoch' },
   out: {
     type: 'string',
@@ -146,7 +152,9 @@ export const trainOptions = {
   resume: {
     type: 'string',
     requiresArg: true,
-    describe: 'Continue the run whose checkpoints are in this directory (same options; checkpoints keep going there)',
+    describe:
+      'Continue the run whose checkpoints are in this directory (or in this run directory): its options are ' +
+      "the checkpoint's unless given; checkpoints keep going there",
   },
   limit: {
     requiresArg: true,
@@ -187,22 +195,38 @@ export const trainCommand = makeCommand({
       return true;
     }),
   handler: async (args) => {
-    const { openRootLogger } = await import('../logger.js');
-    const logger = await openRootLogger({ level: args.logLevel, file: args.logFile });
+    const [{ openRootLogger }, { printAbove }] = await Promise.all([import('../logger.js'), import('../terminal.js')]);
+    const logger = await openRootLogger({ level: args.logLevel, file: args.logFile, json: args.json });
+    const stderr = (text: string): void => void process.stderr.write(text);
     // Trapped from the start: a signal while the data loads or downloads stops the run before training.
-    const trap = (await import('../signals.js')).trapSignals((line) => void process.stderr.write(`softmax: ${line}\n`));
-    const network = resolveNetwork(args);
-    // Reading the data set (mostly on libuv's threads) overlaps loading TensorFlow.js on this one.
-    const splits = readSplitsEarly(args, logger);
+    const trap = (await import('../signals.js')).trapSignals((line) => printAbove(`softmax: ${line}`, stderr));
+    // Notes (where the data came from, the run directory) are for people: --quiet drops them.
+    const notice = args.quiet ? () => {} : (line: string) => printAbove(line, stderr);
+    // The defaults of the options a checkpoint holds are applied here or by the run (each chapter's lr and
+    // epochs), not by yargs: with --resume, an option left out is the checkpoint's, and only one given may
+    // conflict with it.
+    const run = {
+      impl: args.impl ?? 'concise',
+      batchSize: args.batchSize ?? 256,
+      seed: args.seed ?? 0,
+      dataset: args.dataset ?? 'fashion-mnist',
+    };
+    // Reading the data set (mostly on libuv's threads) overlaps loading TensorFlow.js on this one; a
+    // resumed run's data set is the checkpoint's, known later.
+    const splits = args.resume === undefined ? readSplitsEarly({ ...run, dataDir: args.dataDir }, logger) : undefined;
     await (await import('./preload.js')).loadTfjsInSteps();
-    const [{ runTrain }, { defaultRunDir }] = await Promise.all([import('./run.js'), import('./run-dir.js')]);
+    const [{ runTrain }, { defaultRunDir }, { RUN_FLAGS, resolveResume }] = await Promise.all([
+      import('./run.js'),
+      import('./run-dir.js'),
+      import('./checkpoints.js'),
+    ]);
+    // A resumed run keeps writing its run directory when the checkpoints are that directory's.
+    const out = args.out ?? (args.resume === undefined ? undefined : resolveResume(args.resume).runDir);
     await runTrain(
       {
-        impl: args.impl,
-        // The chapter's defaults resolved here, so the run and its records carry the numbers used.
-        epochs: network.epochs,
-        batchSize: args.batchSize,
-        lr: network.lr,
+        ...run,
+        epochs: args.epochs,
+        lr: args.lr,
         model: args.model,
         hidden: args.hidden,
         dropout: args.dropout,
@@ -211,20 +235,27 @@ export const trainCommand = makeCommand({
         momentum: args.momentum,
         wd: args.wd,
         lrSchedule: args.lrSchedule,
-        seed: args.seed,
         backend: args.backend,
         dataDir: args.dataDir,
-        dataset: args.dataset,
         checkLeaks: args.checkLeaks,
-        out: args.out ?? defaultRunDir(),
-        freshOut: args.out === undefined,
+        out: out ?? defaultRunDir(),
+        freshOut: out === undefined,
         json: args.json,
         checkpointDir: args.checkpointDir,
         keep: args.keep,
         resume: args.resume,
         limit: args.limit,
+        mirror: args.mirror,
+        given: RUN_FLAGS.filter((k) => args[k] !== undefined),
       },
-      { logger, progressStream: showProgress(args) ? process.stdout : undefined, signal: trap.signal, splits },
+      {
+        logger,
+        notice,
+        warn: (line: string) => printAbove(line, stderr),
+        progressStream: showProgress(args) ? process.stdout : undefined,
+        signal: trap.signal,
+        splits,
+      },
     ).finally(() => trap.release());
   },
 });

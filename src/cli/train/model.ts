@@ -16,6 +16,7 @@ import type { Net } from '../../core/d2l/evaluate.js';
 import type { LossFn, Updater } from '../../core/d2l/train.js';
 import { lrSchedulerOf } from './lr-schedule.js';
 import type { Network } from './network.js';
+import { invocation, shellQuote } from '../invocation.js';
 
 export interface ModelParts {
   net: Net;
@@ -30,8 +31,8 @@ export interface ModelParts {
   dispose(): void;
 }
 
-/** The book's concise network for `n`: Dense(hidden, act) (+ Dropout) per hidden layer, then Dense(10). */
-function conciseNet(n: Network): Sequential {
+/** The book's concise network for `n` (weights deferred: the first batch, or loaded parameters, fix them): Dense(hidden, act) (+ Dropout) per hidden layer, then Dense(10). */
+export function conciseNet(n: Pick<Network, 'hidden' | 'dropout' | 'activation'>): Sequential {
   const net = new Sequential();
   n.hidden.forEach((units, i) => {
     net.add(new Dense(units, { activation: n.activation }));
@@ -95,53 +96,26 @@ export function buildModel(n: Network, batches: number): ModelParts {
   };
 }
 
-const quote = (s: string): string => (/^[\w./:@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-
-/** The exact `softmax train --resume DIR ...` that continues a run: every option a checkpoint checks. */
+/**
+ * The command that continues a run from the checkpoints in `dir`, as the user would type it here
+ * (`invocation`): the options that decide the numbers come from the checkpoint, so it names only
+ * what a checkpoint does not hold (epochs, run directory, checkpoints kept, data and backend choice).
+ */
 export function resumeCommand(
   args: {
-    impl: string;
     epochs: number;
-    batchSize: number;
-    lr: number;
-    seed: number;
+    out?: string | undefined;
+    keep?: number | undefined;
     backend: string;
-    dataset?: string | undefined;
     dataDir?: string | undefined;
-    limit?: number | undefined;
-  } & Partial<Omit<Network, 'epochs' | 'lr' | 'impl'>>,
+  },
   dir: string,
+  start: string = invocation(),
 ): string {
-  const parts = [
-    'softmax train --resume',
-    quote(dir),
-    '--impl',
-    args.impl,
-    '--epochs',
-    String(args.epochs),
-    '--batch-size',
-    String(args.batchSize),
-  ];
-  parts.push(
-    '--lr',
-    String(args.lr),
-    '--seed',
-    String(args.seed),
-    '--backend',
-    args.backend,
-    '--dataset',
-    args.dataset ?? 'fashion-mnist',
-  );
-  if (args.model !== undefined && args.model !== 'softmax') {
-    parts.push('--model', args.model, '--hidden', (args.hidden ?? []).join(','));
-    if ((args.dropout ?? []).length > 0) parts.push('--dropout', (args.dropout ?? []).join(','));
-    if (args.activation !== undefined && args.activation !== 'relu') parts.push('--activation', args.activation);
-  }
-  if (args.optimizer !== undefined && args.optimizer !== 'sgd') parts.push('--optimizer', args.optimizer);
-  if ((args.momentum ?? 0) !== 0) parts.push('--momentum', String(args.momentum));
-  if ((args.wd ?? 0) !== 0) parts.push('--wd', String(args.wd));
-  if (args.lrSchedule !== undefined && args.lrSchedule !== null) parts.push('--lr-schedule', quote(args.lrSchedule));
-  if (args.dataDir !== undefined) parts.push('--data-dir', quote(args.dataDir));
-  if (args.limit !== undefined) parts.push('--limit', String(args.limit));
+  const parts = [start, 'train', '--resume', shellQuote(dir), '--epochs', String(args.epochs)];
+  if (args.out !== undefined) parts.push('--out', shellQuote(args.out));
+  if (args.keep !== undefined && args.keep !== 3) parts.push('--keep', String(args.keep));
+  if (args.backend !== 'auto') parts.push('--backend', args.backend);
+  if (args.dataDir !== undefined) parts.push('--data-dir', shellQuote(args.dataDir));
   return parts.join(' ');
 }

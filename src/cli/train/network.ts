@@ -12,7 +12,8 @@ export type OptimizerChoice = 'sgd' | 'adam';
 
 /** The flags as given (undefined: not given). */
 export interface NetworkFlags {
-  impl: 'concise' | 'scratch';
+  /** Undefined: concise. */
+  impl?: 'concise' | 'scratch' | undefined;
   model?: ModelName | undefined;
   hidden?: number[] | undefined;
   dropout?: number[] | undefined;
@@ -76,7 +77,8 @@ export function resolveNetwork(flags: NetworkFlags): Network {
         'give at most one rate per hidden layer.',
     );
   }
-  if (flags.impl === 'scratch') {
+  const impl = flags.impl ?? 'concise';
+  if (impl === 'scratch') {
     const concise = (
       [
         ['--optimizer', flags.optimizer !== undefined && flags.optimizer !== 'sgd'],
@@ -96,7 +98,7 @@ export function resolveNetwork(flags: NetworkFlags): Network {
   if (optimizer === 'adam' && (flags.momentum ?? 0) !== 0)
     throw new ConfigError('--momentum applies to --optimizer sgd; adam has its own moments (beta1, beta2).');
   return {
-    impl: flags.impl,
+    impl,
     model,
     hidden: model === 'mlp' ? hidden : [],
     dropout,

@@ -91,28 +91,44 @@ export function versions(): Record<string, string> {
   return { softmax, node: process.versions.node, tfjs: tf.version_core };
 }
 
+/** Drawings of the curves while training are at least this far apart (each takes 60-100 ms of a core). */
+export const PLOT_INTERVAL_MS = 1000;
+
 /** The run directory, as a fit callback: every epoch (restored ones too) lands in metrics.jsonl and the curves. */
 export class RunDir implements Callback {
   private readonly history: EpochMetrics[] = [];
-  /** The curves being drawn in the background, if any; whether to draw again after; the first failure. */
+  /** The curves being drawn in the background, if any; when the last drawing started; the first failure. */
   private plotting: Promise<void> | null = null;
-  private plotAgain = false;
+  private lastPlotAt = Number.NEGATIVE_INFINITY;
+  /** Epochs the files on disk show (a drawing is owed while it is less than the history's length). */
+  private drawn = 0;
   private plotError: unknown = undefined;
-  private readonly plotter = new CurvesPlotter();
 
   private constructor(
     readonly dir: string,
     private readonly title: string,
     private readonly epochs: number,
     private readonly lock: DirLock,
+    private readonly plotter: Pick<CurvesPlotter, 'plot' | 'close'>,
+    private readonly now: () => number,
   ) {}
 
   /**
    * Creates `dir` (with `fresh`, a new directory: `dir-2`... when taken) or reuses one softmax made, checking
    * it can be written before any training, and locks it until `close`. Throws `OutputError`, also for a
    * directory holding a user's files, and `DirectoryLockedError` while another run writes into it.
+   * `plotter` and `now` are for tests.
    */
-  static async create(dir: string, options: { title: string; epochs: number; fresh?: boolean }): Promise<RunDir> {
+  static async create(
+    dir: string,
+    options: {
+      title: string;
+      epochs: number;
+      fresh?: boolean | undefined;
+      plotter?: Pick<CurvesPlotter, 'plot' | 'close'>;
+      now?: () => number;
+    },
+  ): Promise<RunDir> {
     if (options.fresh === true) dir = await createFresh(dir);
     else await ensureDir(dir);
     const lock = await DirLock.acquire(dir);
@@ -127,7 +143,14 @@ export class RunDir implements Callback {
       await lock.release();
       throw err;
     }
-    return new RunDir(dir, options.title, options.epochs, lock);
+    return new RunDir(
+      dir,
+      options.title,
+      options.epochs,
+      lock,
+      options.plotter ?? new CurvesPlotter(),
+      options.now ?? (() => performance.now()),
+    );
   }
 
   /** Releases the directory's lock; call once the run's last file is written. */
@@ -145,46 +168,44 @@ export class RunDir implements Callback {
   }
 
   /**
-   * Records a finished epoch: rewrites metrics.jsonl, and starts redrawing the curves in the background
-   * (on a worker thread, `CurvesPlotter`, so training goes on meanwhile; a drawing still running when the next
-   * epoch ends is followed by one with the newest figures). A failed drawing is thrown by the next
-   * `onEpochEnd` or by `settle`.
+   * Records a finished epoch: rewrites metrics.jsonl, and redraws the curves in the background (on a
+   * worker thread, `CurvesPlotter`, so training goes on meanwhile) unless one is being drawn or the last
+   * one started less than `PLOT_INTERVAL_MS` ago: short epochs are then drawn together later, and
+   * `settle` draws the last state. A failed drawing is thrown by the next `onEpochEnd` or by `settle`.
    */
   async onEpochEnd(m: EpochMetrics): Promise<void> {
     this.history.push(m);
     this.throwPlotError();
     await this.writeMetrics();
-    this.plot();
+    if (this.plotting === null && this.now() - this.lastPlotAt >= PLOT_INTERVAL_MS) this.plot();
   }
 
   /**
-   * Waits until the curves show every epoch recorded, then stops the drawing worker; throws a failed drawing's
-   * error.
+   * Waits for the drawing in progress, draws once more if it did not show every epoch recorded, then
+   * stops the drawing worker; throws a failed drawing's error.
    */
   async settle(): Promise<void> {
-    while (this.plotting !== null) await this.plotting;
+    if (this.plotting !== null) await this.plotting;
+    if (this.drawn < this.history.length && this.plotError === undefined) {
+      this.plot();
+      await this.plotting;
+    }
     await this.plotter.close();
     this.throwPlotError();
   }
 
   private plot(): void {
-    if (this.plotting !== null) {
-      this.plotAgain = true;
-      return;
-    }
     const file = path.join(this.dir, 'curves');
+    const shown = this.history.length;
+    this.lastPlotAt = this.now();
     this.plotting = this.plotter
       .plot([...this.history], file, { title: this.title, epochs: this.epochs })
       .then(
-        () => undefined,
+        () => void (this.drawn = shown),
         (err: unknown) => void (this.plotError ??= err),
       )
       .finally(() => {
         this.plotting = null;
-        if (this.plotAgain && this.plotError === undefined) {
-          this.plotAgain = false;
-          this.plot();
-        }
       });
   }
 

@@ -7,7 +7,7 @@ import { initBackend } from '../../core/backend/registry.js';
 import { StoppedError } from '../../core/errors.js';
 import { loadersOf } from '../../core/data/data-loader.js';
 import type { DatasetName } from '../../core/data/datasets.js';
-import { datasetInfo } from '../../core/data/datasets.js';
+import { DATASET_NAMES, datasetInfo } from '../../core/data/datasets.js';
 import type { EpochMetrics } from '../../core/d2l/train.js';
 import { examplesPerSecond } from '../../core/d2l/train.js';
 import type { Callback, FitControl } from '../../core/fit/callbacks.js';
@@ -17,14 +17,19 @@ import { seed as seedGlobal } from '../../core/random.js';
 import type { DataSource, LoadedSplits } from '../../node/data/store.js';
 import { loadSplits } from '../../node/data/store.js';
 import '../../node/setup.js';
-import { CheckpointSession } from './checkpoints.js';
+import * as path from 'node:path';
+import { CheckpointSession, RUN_CHECKPOINTS } from './checkpoints.js';
+import type { RunFlag } from './checkpoints.js';
 import { EpochLines } from './lines.js';
 import { buildModel, resumeCommand } from './model.js';
 import type { NetworkFlags } from './network.js';
+import { networkOfRun } from './run-network.js';
 import { describeNetwork, resolveNetwork } from './network.js';
 import { saveModel, writeRunJson } from './outputs.js';
 import { EpochProgress, withStatus } from './progress.js';
+import { nativeHintOnce } from './native-hint.js';
 import { RunDir } from './run-dir.js';
+import type { TerminalStream } from '../terminal.js';
 
 export interface TrainArgs extends NetworkFlags {
   impl: 'concise' | 'scratch';
@@ -58,6 +63,13 @@ export interface TrainArgs extends NetworkFlags {
   resume?: string | undefined;
   /** Use only the first N examples of each split: a testing aid. */
   limit?: number | undefined;
+  /** Base URLs to download a missing data set from, in order (default SOFTMAX_MIRROR, else the table's). */
+  mirror?: readonly string[] | undefined;
+  /**
+   * With `resume`: the run options the user gave (the CLI's flags); the others are taken from the
+   * checkpoint. Undefined: every option counts as given, and one that differs is refused.
+   */
+  given?: readonly RunFlag[] | undefined;
 }
 
 export interface TrainDeps {
@@ -66,10 +78,14 @@ export interface TrainDeps {
   print?: (line: string) => void;
   /** Where the one line saying where the data came from goes (default stderr, keeping stdout the book's). */
   notice?: (line: string) => void;
+  /** Where warnings go (a damaged checkpoint skipped, another backend): never silenced (default `notice`). */
+  warn?: (line: string) => void;
   /** A TTY to draw progress bars and status notes on; undefined (the default) draws none. */
-  progressStream?: NodeJS.WriteStream | undefined;
+  progressStream?: TerminalStream | undefined;
   /** Aborted (reason 'SIGINT' or 'SIGTERM') to stop after the current batch with a checkpoint. */
   signal?: AbortSignal | undefined;
+  /** The environment (the native-backend hint's marker lives in its user cache; default process.env). */
+  env?: NodeJS.ProcessEnv;
   /** The data set already being read (the CLI starts early); `undefined` from it means: load as usual. */
   splits?: Promise<LoadedSplits | undefined>;
 }
@@ -116,41 +132,62 @@ export async function runTrain(args: TrainArgs, deps: TrainDeps): Promise<TrainR
 async function trainJob(args: TrainArgs, deps: TrainDeps, held: { close(): Promise<void> }[]): Promise<TrainResult> {
   const { logger } = deps;
   const startedAt = new Date();
-  const network = resolveNetwork(args);
-  const { epochs, lr } = network;
+  // Checked before anything loads; with --resume, what was not given is the checkpoint's (below).
+  const flags = resolveNetwork(args);
   const print = deps.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const backend = await initBackend(args.backend);
   for (const s of backend.skipped) logger.info({ backend: s.name, reason: s.reason }, 'backend skipped');
-  const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
-  seedGlobal(seed);
   const notice = deps.notice ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const dataset = datasetInfo(args.dataset ?? 'fashion-mnist');
-  const run = {
-    impl: args.impl,
-    batchSize: args.batchSize,
-    lr,
-    seed,
-    dataset: dataset.name,
-    limit: args.limit ?? null,
-    backend: backend.name,
-    model: network.model,
-    hidden: network.hidden,
-    dropout: network.dropout,
-    activation: network.activation,
-    optimizer: network.optimizer,
-    momentum: network.momentum,
-    wd: network.wd,
-    lrSchedule: network.lrSchedule,
-  };
+  await nativeHintOnce(args.backend, backend.name, backend.skipped, notice, deps.env);
   const signal = deps.signal;
   const checkpoints = await CheckpointSession.open(
-    { dir: args.checkpointDir ?? args.resume, keep: args.keep ?? 3, resume: args.resume, epochs },
-    run,
-    (dir) => resumeCommand({ ...args, ...network, seed }, dir),
-    notice,
+    {
+      dir: args.checkpointDir,
+      keep: args.keep ?? 3,
+      resume: args.resume,
+      // A resumed run not told --epochs trains its chapter's number (the checkpoint's model decides).
+      epochs: (run) => args.epochs ?? networkOfRun(run).epochs,
+      given: args.given === undefined ? undefined : new Set(args.given),
+      fallbackDir: args.out === undefined ? undefined : path.join(args.out, RUN_CHECKPOINTS),
+    },
+    {
+      impl: args.impl,
+      batchSize: args.batchSize,
+      lr: flags.lr,
+      seed: args.seed ?? Math.floor(Math.random() * 2 ** 31),
+      dataset: args.dataset ?? 'fashion-mnist',
+      limit: args.limit ?? null,
+      backend: backend.name,
+      model: flags.model,
+      hidden: flags.hidden,
+      dropout: flags.dropout,
+      activation: flags.activation,
+      optimizer: flags.optimizer,
+      momentum: flags.momentum,
+      wd: flags.wd,
+      lrSchedule: flags.lrSchedule,
+    },
+    (dir) => resumeCommand({ ...args, epochs }, dir),
+    deps.warn ?? notice,
     () => (signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'),
   );
   held.push(checkpoints);
+  // With --resume, the options the user did not give are the checkpoint's: from here on, `args` says so.
+  const { run } = checkpoints;
+  const network = networkOfRun(run, args.epochs);
+  const { epochs, lr } = network;
+  args = {
+    ...args,
+    impl: network.impl,
+    batchSize: run.batchSize,
+    lr,
+    seed: run.seed,
+    dataset: DATASET_NAMES.find((n) => n === run.dataset) ?? 'fashion-mnist',
+    limit: run.limit ?? undefined,
+  };
+  const seed = run.seed;
+  seedGlobal(seed);
+  const dataset = datasetInfo(args.dataset ?? 'fashion-mnist');
   const loadStart = performance.now();
   // Before training a signal has nothing to checkpoint: it stops the run at once (no run directory is made).
   const stopIfSignalled = (where: string): void => {
@@ -160,7 +197,8 @@ async function trainJob(args: TrainArgs, deps: TrainDeps, held: { close(): Promi
   const splits = await withStatus(
     deps.progressStream,
     `loading and verifying ${dataset.title}`,
-    async () => (await deps.splits) ?? (await loadSplits(dataset, { root: args.dataDir, logger, signal })),
+    async () =>
+      (await deps.splits) ?? (await loadSplits(dataset, { root: args.dataDir, logger, signal, mirrors: args.mirror })),
   );
   stopIfSignalled('after loading the data, before training');
   const { source } = splits;

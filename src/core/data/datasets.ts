@@ -104,9 +104,9 @@ export const FASHION_MNIST: DatasetInfo = {
     'https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/',
   ],
   howToGet:
-    'Pass --data-dir or set SOFTMAX_DATA_DIR to a directory holding the four Fashion-MNIST files, run ' +
-    "'softmax download --dir DIR' to fetch them, or run 'apt-get install dataset-fashion-mnist' and point at " +
-    '/usr/share/datasets/fashion-mnist.',
+    'Pass `root` (or set SOFTMAX_DATA_DIR) to a directory holding the four Fashion-MNIST files, fetch them ' +
+    "(downloadDataset of softmax/node, or 'softmax download --dir DIR'), or run 'apt-get install " +
+    "dataset-fashion-mnist' and point at /usr/share/datasets/fashion-mnist.",
 };
 
 export const MNIST: DatasetInfo = {
@@ -116,8 +116,9 @@ export const MNIST: DatasetInfo = {
   classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   mirrors: ['https://ossci-datasets.s3.amazonaws.com/mnist/', 'https://storage.googleapis.com/cvdf-datasets/mnist/'],
   howToGet:
-    "Run 'softmax download --dataset mnist' (with --mirror URL if the default mirrors cannot be reached), or " +
-    'pass --data-dir or set SOFTMAX_DATA_DIR to a directory holding the four official MNIST .gz files.',
+    "Fetch it (downloadDataset of softmax/node, or 'softmax download --dataset mnist'; the `mirrors` option " +
+    'if the default mirrors cannot be reached), or pass `root` (or set SOFTMAX_DATA_DIR) to a directory ' +
+    'holding the four official MNIST .gz files.',
 };
 
 export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = { 'fashion-mnist': FASHION_MNIST, mnist: MNIST };

@@ -58,7 +58,11 @@ export abstract class Block {
    * Mirrors Block.initialize.
    */
   initialize(init: Initializer = Uniform(0.07), options: { forceReinit?: boolean } = {}): void {
-    for (const p of this.collectParams().values()) p.initialize(init, options);
+    // The structural key ('0.weight') is what the user knows the parameter by; messages use it.
+    for (const [key, p] of this.collectParams()) {
+      p.key = key;
+      p.initialize(init, options);
+    }
   }
 
   /**

@@ -37,6 +37,8 @@ export class Parameter {
   grad: tf.Tensor | null = null;
   /** True from `backward()` until the next `Trainer.step` (Gluon's `_fresh_grad`). */
   freshGrad = false;
+  /** The key a block collects it under ('0.weight'), set by `Block.initialize`; messages name it so. */
+  key: string | undefined;
   private variable: tf.Variable | null = null;
   private deferredInit: Initializer | null = null;
 
@@ -131,7 +133,7 @@ export class Parameter {
     if (this.variable !== null) return this.variable;
     if (this.deferredInit !== null) {
       throw new DeferredInitializationError(
-        `Parameter '${this.name}' has not been initialized yet because initialization was deferred: its ` +
+        `Parameter '${this.key ?? this.name}' has not been initialized yet because initialization was deferred: its ` +
           `shape [${this.shape}] is not fully known. Run one forward pass (one batch) first, or give the ` +
           `layer its input size (e.g. Dense(10, { inUnits: 784 })).`,
       );

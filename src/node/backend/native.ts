@@ -3,7 +3,7 @@
  * and minibatch assembly. Loading throws with the reason when the addon was not built.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import type { GatherRowsU8 } from '../../core/backend/batch-arrays.js';
 
 export interface NativeKernels {
@@ -66,13 +66,21 @@ export const NATIVE_ADDON_PATH = resolve(__dirname, '../../../build/Release/soft
 
 let loaded: NativeKernels | null = null;
 
+/**
+ * The command that rebuilds the addon where this package is: `npm rebuild softmax` when it is installed
+ * in a project (under node_modules), `npm run rebuild:native` in a clone of it.
+ */
+export function rebuildCommand(packageRoot = resolve(__dirname, '../../..')): string {
+  return packageRoot.split(sep).includes('node_modules') ? 'npm rebuild softmax' : 'npm run rebuild:native';
+}
+
 /** Loads the addon once; throws an Error saying why it is unavailable. */
 export function loadNative(): NativeKernels {
   if (loaded !== null) return loaded;
   if (!existsSync(NATIVE_ADDON_PATH)) {
     throw new Error(
       `the native addon is not built (${NATIVE_ADDON_PATH} is missing; it needs libopenblas-dev and a C++ ` +
-        `compiler at npm install: apt-get install -y libopenblas-dev g++ make python3, then npm run rebuild:native)`,
+        `compiler at npm install: apt-get install -y libopenblas-dev g++ make python3, then ${rebuildCommand()})`,
     );
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -8,7 +8,11 @@ import type * as ResvgModule from '@resvg/resvg-js';
 import type * as VegaModule from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import type * as VegaLiteModule from 'vega-lite';
+import { OutputError } from '../../core/errors.js';
 import { writeFileAtomic } from '../atomic.js';
+import { sharp } from '../sharp.js';
+import type { PictureFormat } from './formats.js';
+import { pictureFormat } from './formats.js';
 
 // Loaded on first use: together they take about 150 ms to load, and a training run (which draws on a
 // worker thread) needs none of them on its own thread.
@@ -64,38 +68,44 @@ export async function svgToPngAsync(svg: string, scale = 2): Promise<Uint8Array>
   return (await chartLibs().resvg.renderAsync(svg, resvgOptions(scale))).asPng();
 }
 
-/** Where a chart went. */
-export interface ChartFiles {
-  svg?: string;
-  png?: string;
+/** Where a chart went, by format. */
+export type ChartFiles = Partial<Record<PictureFormat, string>>;
+
+/** The raster bytes of a PNG in `format` (JPEG and WebP through sharp, on a white background). */
+async function encodeRaster(png: Uint8Array, format: 'jpg' | 'webp'): Promise<Uint8Array> {
+  const image = sharp(Buffer.from(png)).flatten({ background: '#ffffff' });
+  return format === 'jpg' ? image.jpeg({ quality: 92 }).toBuffer() : image.webp({ quality: 92 }).toBuffer();
 }
 
 /**
- * Renders `spec` and writes `<base>.svg` and/or `<base>.png` atomically (a viewer refreshing the file
- * never sees half of it). `base` without extension; `formats` picks which. Throws `OutputError`.
+ * Renders `spec` and writes it to `file` in the format its extension names (.png, .svg, .jpg/.jpeg,
+ * .webp), or without an extension to `<file>.svg` and `<file>.png`; atomically (a viewer refreshing
+ * the file never sees half of it). Another extension is an `OutputError` (nothing written) rather
+ * than a file of another format under that name.
  */
-export async function writeChart(
-  spec: TopLevelSpec,
-  base: string,
-  formats: readonly ('svg' | 'png')[] = ['svg', 'png'],
-): Promise<ChartFiles> {
+export async function writeChart(spec: TopLevelSpec, file: string): Promise<ChartFiles> {
+  const targets = chartTargets(file);
   const svg = await renderSvg(spec);
   const out: ChartFiles = {};
-  if (formats.includes('svg')) {
-    out.svg = `${base}.svg`;
-    await writeFileAtomic(out.svg, svg);
-  }
-  if (formats.includes('png')) {
-    out.png = `${base}.png`;
-    await writeFileAtomic(out.png, await svgToPngAsync(svg));
+  const png = targets.some((t) => t.format !== 'svg') ? await svgToPngAsync(svg) : undefined;
+  for (const { format, file: target } of targets) {
+    if (format === 'svg') await writeFileAtomic(target, svg);
+    else if (png !== undefined) await writeFileAtomic(target, format === 'png' ? png : await encodeRaster(png, format));
+    out[format] = target;
   }
   return out;
 }
 
-/** `file` without a trailing .png/.svg, and which formats it asks for (both when it has neither). */
-export function chartTarget(file: string): { base: string; formats: ('svg' | 'png')[] } {
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.png' || ext === '.svg')
-    return { base: file.slice(0, -ext.length), formats: [ext.slice(1) as 'svg' | 'png'] };
-  return { base: file, formats: ['svg', 'png'] };
+/** The files `writeChart(spec, file)` writes, with their formats (see there). Throws `OutputError`. */
+export function chartTargets(file: string): { format: PictureFormat; file: string }[] {
+  const ext = path.extname(file);
+  if (ext === '')
+    return [
+      { format: 'svg', file: `${file}.svg` },
+      { format: 'png', file: `${file}.png` },
+    ];
+  const format = pictureFormat(file);
+  if (format === undefined)
+    throw new OutputError(file, `'${ext}' is not a picture format softmax writes (use .png, .svg, .jpg or .webp)`);
+  return [{ format, file }];
 }
