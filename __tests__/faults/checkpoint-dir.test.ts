@@ -15,6 +15,8 @@ import { Dense } from '../../src/core/nn/dense.js';
 import { Sequential } from '../../src/core/nn/sequential.js';
 import { exitCodeOf } from '../../src/cli/exit-codes.js';
 import { CheckpointStore, readCheckpoint } from '../../src/node/checkpoint-store.js';
+import { metaDigest } from '../../src/core/io/bundle.js';
+import { sha256 } from '../../src/node/bundle-files.js';
 import { tempDir } from '../helpers.js';
 import { QUICK, SILENT, cli, expectOneLine, snapshot } from './fault-helpers.js';
 
@@ -171,7 +173,11 @@ describe('pruning and overwriting only the run own checkpoints', () => {
     const ckpt = await save(store, 1, 'abcd');
     await store.close();
     const file = join(ckpt, 'model.json');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('"runId": "abcd"', '"runId": "../../x"'));
+    // Re-signed (metaSha256 recomputed), so the run id check behind the digest is what refuses it.
+    const m = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    m['runId'] = '../../x';
+    m['metaSha256'] = metaDigest(m, sha256);
+    writeFileSync(file, JSON.stringify(m));
     const err = await readCheckpoint(ckpt).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelFormatError);
     expect(exitCodeOf(err as ModelFormatError)).toBe(7);
