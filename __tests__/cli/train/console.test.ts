@@ -82,7 +82,8 @@ describe('in CI (no terminal)', () => {
   it('--log-level info brings the JSON records back, on stderr', async () => {
     const r = await run(
       process.execPath,
-      [CLI, ...BASE, '--epochs', '1', '--out', join(tempDir(), 'r'), '--log-level', 'info'],
+      // A flag may be given once (a repeated one is refused): COMMON, not BASE with its --epochs 2.
+      [CLI, ...COMMON, '--epochs', '1', '--out', join(tempDir(), 'r'), '--log-level', 'info'],
       {
         ...process.env,
         CI: 'true',

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FASHION_MNIST_CLASSES } from '../../../src/core/data/fashion-mnist.js';
 import { OutputError } from '../../../src/core/errors.js';
-import { CURVE_SERIES } from '../../../src/core/viz/curves.js';
+import { CURVE_SERIES, curvesSpec } from '../../../src/core/viz/curves.js';
 import { plotConfusion, plotCurves, showFashionMnist } from '../../../src/node/render/charts.js';
 import { pngSize, svgTexts } from './decode.js';
 import { tempDir } from '../../helpers.js';
@@ -19,11 +19,41 @@ describe('charts', () => {
     const files = await plotCurves(history, join(dir, 'curves'), { title: 'my run', epochs: 5 });
     expect(files).toEqual({ svg: join(dir, 'curves.svg'), png: join(dir, 'curves.png') });
     const texts = svgTexts(files.svg!);
-    for (const s of [...CURVE_SERIES, 'my run', 'epoch', 'loss / accuracy', '5']) expect(texts).toContain(s);
+    for (const s of [...CURVE_SERIES, 'my run', 'epoch', 'loss', 'accuracy', '5']) expect(texts).toContain(s);
     const { width, height } = pngSize(files.png!);
     expect(width).toBeGreaterThan(800);
     expect(height).toBeGreaterThan(500);
     expect(readdirSync(dir).sort()).toEqual(['curves.png', 'curves.svg']);
+  });
+
+  it('curves: the loss on its own axis, so accuracy is not flattened by a large loss; details in the subtitle', () => {
+    const big = [
+      { epoch: 1, loss: 41.3, trainAcc: 0.61, testAcc: 0.64 },
+      { epoch: 2, loss: 38.2, trainAcc: 0.66, testAcc: 0.67 },
+    ];
+    const spec = curvesSpec(big, { title: 'lr 5', epochs: 3, details: 'batch size 256, lr 5' }) as unknown as {
+      title: { subtitle: string };
+      layer: { encoding: { y: { title: string; scale: { domain: number[] } } } }[];
+      resolve: unknown;
+    };
+    expect(spec.title.subtitle).toBe('after epoch 2 · batch size 256, lr 5');
+    expect(spec.layer.map((l) => [l.encoding.y.title, l.encoding.y.scale.domain])).toEqual([
+      ['loss', [0, 41.3]],
+      ['accuracy', [0, 1]],
+    ]);
+    expect(spec.resolve).toEqual({ scale: { y: 'independent' } });
+  });
+
+  it('curves of a 1-epoch run: its one point in the middle, labelled 1', async () => {
+    const dir = tempDir();
+    const one = [{ epoch: 1, loss: 0.79, trainAcc: 0.75, testAcc: 0.78 }];
+    const x = (
+      curvesSpec(one, { epochs: 1 }) as unknown as { layer: { encoding: { x: { scale: { domain: number[] } } } }[] }
+    ).layer[0]!.encoding.x.scale.domain;
+    expect(x).toEqual([0.5, 1.5]);
+    const files = await plotCurves(one, join(dir, 'curves'), { epochs: 1 });
+    const texts = svgTexts(files.svg!);
+    expect(texts.slice(0, texts.indexOf('epoch'))).toEqual(['1']);
   });
 
   it.each([2, 3, 7, 40])(

@@ -31,10 +31,13 @@ export interface LocatedModel extends LoadedModel {
 export function netFromCheckpoint(ckpt: Checkpoint): Sequential {
   const network = networkOfRun(ckpt.meta.run);
   if (network.impl === 'scratch') {
+    // The sizes are the saved parameters' (W [inputs, outputs]; the MLP's W1 first, its last W last).
+    const shapes = [...ckpt.params].filter(([key]) => key.startsWith('W')).map(([, a]) => a.shape);
+    const [inputs = 784, outputs = 10] = [shapes[0]?.[0], shapes.at(-1)?.[1]];
     const model =
       network.model === 'mlp'
-        ? new MlpScratch({ hiddens: network.hidden, dropouts: network.dropout })
-        : new SoftmaxRegressionScratch(784, 10, 0.01);
+        ? new MlpScratch({ numInputs: inputs, hiddens: network.hidden, numOutputs: outputs, dropouts: network.dropout })
+        : new SoftmaxRegressionScratch(inputs, outputs, 0.01);
     try {
       const params =
         model instanceof MlpScratch

@@ -108,6 +108,7 @@ export class RunDir implements Callback {
     readonly dir: string,
     private readonly title: string,
     private readonly epochs: number,
+    private readonly details: string | undefined,
     private readonly lock: DirLock,
     private readonly plotter: Pick<CurvesPlotter, 'plot' | 'close'>,
     private readonly now: () => number,
@@ -124,6 +125,8 @@ export class RunDir implements Callback {
     options: {
       title: string;
       epochs: number;
+      /** The curves' subtitle adds it, e.g. `batch size 256, lr 0.1`. */
+      details?: string | undefined;
       fresh?: boolean | undefined;
       plotter?: Pick<CurvesPlotter, 'plot' | 'close'>;
       now?: () => number;
@@ -147,6 +150,7 @@ export class RunDir implements Callback {
       dir,
       options.title,
       options.epochs,
+      options.details,
       lock,
       options.plotter ?? new CurvesPlotter(),
       options.now ?? (() => performance.now()),
@@ -199,7 +203,11 @@ export class RunDir implements Callback {
     const shown = this.history.length;
     this.lastPlotAt = this.now();
     this.plotting = this.plotter
-      .plot([...this.history], file, { title: this.title, epochs: this.epochs })
+      .plot([...this.history], file, {
+        title: this.title,
+        epochs: this.epochs,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      })
       .then(
         () => void (this.drawn = shown),
         (err: unknown) => void (this.plotError ??= err),

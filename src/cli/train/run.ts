@@ -215,6 +215,7 @@ async function trainJob(args: TrainArgs, deps: TrainDeps, held: { close(): Promi
       : await RunDir.create(args.out, {
           title: `${args.impl} ${describeNetwork(network)} on ${dataset.title}`,
           epochs,
+          details: `batch size ${args.batchSize}, lr ${lr}${network.lrSchedule === null ? '' : ` (${network.lrSchedule})`}`,
           fresh: args.freshOut,
         });
   if (runDir !== undefined) held.push(runDir);

@@ -42,8 +42,8 @@ export interface PredictCh3Result {
 }
 
 /**
- * Predicts the first `n` examples of `test` and captions them with the true and predicted class,
- * wrong ones marked (draw `grid` with `showFashionMnist`). Mirrors d2l's `predict_ch3(net, test_iter, n=6)`,
+ * Predicts the first `n` examples of `test` and captions them with the true and predicted class (and
+ * the predicted class's probability), wrong ones marked (draw `grid` with `showFashionMnist`). Mirrors d2l's `predict_ch3(net, test_iter, n=6)`,
  * which shows the images; here the platform draws them.
  */
 export function predictCh3(net: Net, test: ArrayDataset, classes: readonly string[], n = 18): PredictCh3Result {
@@ -52,12 +52,17 @@ export function predictCh3(net: Net, test: ArrayDataset, classes: readonly strin
     test.images.subarray(i * test.featureSize, (i + 1) * test.featureSize),
   );
   const labels = Array.from(test.labels.subarray(0, count));
-  const predictions = predictProbabilities(net, images).map((p) => topK(p, classes, 1)[0]?.label ?? -1);
+  const top = predictProbabilities(net, images).map((p) => topK(p, classes, 1)[0]);
+  const predictions = top.map((t) => t?.label ?? -1);
   const wrong = predictions.filter((p, i) => p !== labels[i]).length;
   const grid = images.map((pixels, i) => ({
     pixels,
     label: `test #${i}`,
-    caption: [`true: ${classes[labels[i] ?? 0]}`, `pred: ${classes[predictions[i] ?? 0]}`],
+    // The probability the model gives its prediction: a confident mistake reads differently from a guess.
+    caption: [
+      `true: ${classes[labels[i] ?? 0]}`,
+      `pred: ${classes[predictions[i] ?? 0]} ${((top[i]?.probability ?? 0) * 100).toFixed(0)}%`,
+    ],
     marked: predictions[i] !== labels[i],
   }));
   const options = {
