@@ -62,7 +62,14 @@ describe('the run directory', () => {
       expect(run.data.digests['t10k-images-idx3-ubyte.gz']).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(Object.keys(run.versions)).toEqual(['softmax', 'node', 'tfjs']);
       expect(svgTexts(join(out, 'curves.svg'))).toEqual(
-        expect.arrayContaining(['train loss', 'train acc', 'test acc', `after epoch ${epochs}`]),
+        expect.arrayContaining([
+          'train loss',
+          'train acc',
+          'test acc',
+          `after epoch ${epochs} · batch size 1000, lr 0.1`,
+          'loss',
+          'accuracy',
+        ]),
       );
       expect(pngSize(join(out, 'curves.png')).width).toBeGreaterThan(800);
       const { net, meta } = await loadModel(join(out, 'model'));
