@@ -13,6 +13,7 @@ import { Normal, Zeros } from '../nn/init.js';
 import { Parameter } from '../nn/parameter.js';
 import { Sequential } from '../nn/sequential.js';
 import { childGenerator, nextSeed } from '../random.js';
+import { BatchSampler, RandomSampler, SequentialSampler } from '../data/sampler.js';
 import { Trainer } from '../trainer/trainer.js';
 import type { TensorBatch } from './evaluate.js';
 import { sgd } from './scratch/softmax-regression.js';
@@ -38,18 +39,14 @@ export function loadArray(
   shuffle = true,
 ): Iterable<TensorBatch> {
   const n = data.X.shape[0] ?? 0;
-  assert(Number.isInteger(batchSize) && batchSize >= 1, () => `Expected a positive batchSize, but got ${batchSize}.`);
+  // A seed is drawn from the global generator whether or not the loader shuffles, so the draws after it
+  // (the model's initial weights) do not depend on the test loader's choice.
   const random = childGenerator();
+  const batches = new BatchSampler(shuffle ? new RandomSampler(n, random) : new SequentialSampler(n), batchSize);
   return {
     *[Symbol.iterator]() {
-      const order = Array.from({ length: n }, (_, i) => i);
-      if (shuffle)
-        for (let i = n - 1; i > 0; i--) {
-          const j = Math.floor(random() * (i + 1));
-          [order[i], order[j]] = [order[j] as number, order[i] as number];
-        }
-      for (let start = 0; start < n; start += batchSize) {
-        const idx = tf.tensor1d(order.slice(start, start + batchSize), 'int32');
+      for (const indices of batches.epoch()) {
+        const idx = tf.tensor1d(Int32Array.from(indices), 'int32');
         const batch = { X: tf.gather(data.X, idx), y: tf.gather(data.y, idx) };
         idx.dispose();
         yield batch;
